@@ -1,0 +1,149 @@
+# The client <-> daemon protocol of datadog-traceroute.
+#
+# The client calls Tracer.trace with every option of the Go CLI and a HopListener;
+# the daemon streams each hop to the listener as it is learned and answers with a
+# result that maps 1:1 to the Go tool's JSON document, or a typed error.
+@0x98770592b15fd0be;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("ddtr::rpc");
+
+interface Tracer {
+  trace @0 (request :TraceRequest, listener :HopListener) -> (result :TraceResult);
+  # Runs one traceroute. Dropping the call (or the connection) cancels it.
+
+  info @1 () -> (info :DaemonInfo);
+  # What the daemon is and how it sees the caller (for --version and doctor).
+}
+
+interface HopListener {
+  onHop @0 (event :HopEvent) -> ();
+  # Called for every hop as soon as it is learned, in the order learned.
+}
+
+struct TraceRequest {
+  # Field for field the Go tool's TracerouteParams, with the Go CLI's defaults.
+  hostname @0 :Text;
+  port @1 :Int32 = 33434;
+  protocol @2 :Text = "udp";
+  minTtl @3 :Int32 = 1;
+  maxTtl @4 :Int32 = 30;
+  delayMs @5 :Int32 = 50;
+  timeoutMs @6 :Int32 = 3000;
+  tcpMethod @7 :Text = "syn";
+  wantV6 @8 :Bool;
+  tcpSynParisTracerouteMode @9 :Bool;
+  reverseDns @10 :Bool;
+  collectSourcePublicIp @11 :Bool;
+  tracerouteQueries @12 :Int32 = 3;
+  e2eQueries @13 :Int32 = 50;
+  useWindowsDriver @14 :Bool;
+  skipPrivateHops @15 :Bool;
+}
+
+struct HopEvent {
+  kind @0 :Kind;
+  enum Kind {
+    tracerouteRun @0;  # a hop of one of the traceroute runs
+    e2eProbe @1;       # the answer (or loss) of one end-to-end probe
+  }
+  index @1 :UInt32;    # which run / which e2e probe, in launch order from 0
+  ttl @2 :UInt8;
+  ipAddress @3 :Text;  # "" when the probe was not answered
+  rttMs @4 :Float64;
+  isDestination @5 :Bool;
+}
+
+struct TraceResult {
+  union {
+    results @0 :Results;
+    error @1 :TraceError;
+  }
+}
+
+enum ErrorCode {
+  unknown @0;
+  dns @1;
+  timeout @2;
+  connRefused @3;
+  hostUnreach @4;
+  netUnreach @5;
+  denied @6;
+  invalidRequest @7;
+  failedEncoding @8;
+  unauthorized @9;
+  quotaExceeded @10;
+  policyDenied @11;
+  daemonUnavailable @12;
+}
+
+struct TraceError {
+  code @0 :ErrorCode;
+  message @1 :Text;
+}
+
+# --- The Go JSON document (result/result.go), in its key order. ---
+
+struct Results {
+  testRunId @0 :Text;
+  protocol @1 :Text;
+  sourcePublicIp @2 :Text;
+  destinationHostname @3 :Text;
+  destinationPort @4 :Int32;
+  hasRuns @5 :Bool;            # false -> "runs": null
+  runs @6 :List(Run);
+  hopCount @7 :HopCount;
+  e2eProbe @8 :E2eProbe;
+}
+
+struct Run {
+  runId @0 :Text;
+  source @1 :Endpoint;
+  destination @2 :Endpoint;
+  hops @3 :List(Hop);
+}
+
+struct Endpoint {
+  ipAddress @0 :Text;
+  port @1 :UInt16;
+  reverseDns @2 :List(Text);
+}
+
+struct Hop {
+  ttl @0 :Int32;
+  ipAddress @1 :Text;
+  rttMs @2 :Float64;
+  reachable @3 :Bool;
+  reverseDns @4 :List(Text);
+  isDestination @5 :Bool;
+}
+
+struct HopCount {
+  avg @0 :Float64;
+  min @1 :Int32;
+  max @2 :Int32;
+}
+
+struct E2eProbe {
+  hasRtts @0 :Bool;            # false -> "rtts": null
+  rtts @1 :List(Float64);
+  packetsSent @2 :Int32;
+  packetsReceived @3 :Int32;
+  packetLossPercentage @4 :Float32;
+  jitter @5 :Float64;
+  rtt @6 :RttStats;
+}
+
+struct RttStats {
+  avg @0 :Float64;
+  min @1 :Float64;
+  max @2 :Float64;
+}
+
+struct DaemonInfo {
+  version @0 :Text;
+  callerUid @1 :UInt32;
+  callerGid @2 :UInt32;
+  callerPid @3 :Int32;
+  protocols @4 :List(Text);   # the protocols this daemon can trace now
+}

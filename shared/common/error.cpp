@@ -1,0 +1,60 @@
+#include "shared/common/error.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace ddtr {
+namespace {
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 13> kNames{{
+    {ErrorCode::Unknown, "UNKNOWN"},
+    {ErrorCode::Dns, "DNS"},
+    {ErrorCode::Timeout, "TIMEOUT"},
+    {ErrorCode::ConnRefused, "CONNREFUSED"},
+    {ErrorCode::HostUnreach, "HOSTUNREACH"},
+    {ErrorCode::NetUnreach, "NETUNREACH"},
+    {ErrorCode::Denied, "DENIED"},
+    {ErrorCode::InvalidRequest, "INVALID_REQUEST"},
+    {ErrorCode::FailedEncoding, "FAILED_ENCODING"},
+    {ErrorCode::Unauthorized, "UNAUTHORIZED"},
+    {ErrorCode::QuotaExceeded, "QUOTA_EXCEEDED"},
+    {ErrorCode::PolicyDenied, "POLICY_DENIED"},
+    {ErrorCode::DaemonUnavailable, "DAEMON_UNAVAILABLE"},
+}};
+}  // namespace
+
+std::string_view error_code_name(ErrorCode code) {
+  for (const auto& [c, name] : kNames) {
+    if (c == code) return name;
+  }
+  return "UNKNOWN";
+}
+
+std::optional<ErrorCode> error_code_from_name(std::string_view name) {
+  for (const auto& [c, n] : kNames) {
+    if (n == name) return c;
+  }
+  return std::nullopt;
+}
+
+ErrorCode error_code_from_errno(int err) {
+  switch (err) {
+    case ECONNREFUSED: return ErrorCode::ConnRefused;
+    case EHOSTUNREACH: return ErrorCode::HostUnreach;
+    case ENETUNREACH: return ErrorCode::NetUnreach;
+    case EACCES:
+    case EPERM: return ErrorCode::Denied;
+    case ETIMEDOUT: return ErrorCode::Timeout;
+    default: return ErrorCode::Unknown;
+  }
+}
+
+void throw_errno(std::string_view what, int err) {
+  std::string message(what);
+  message += ": ";
+  message += std::strerror(err);
+  throw Error(error_code_from_errno(err), std::move(message));
+}
+
+}  // namespace ddtr

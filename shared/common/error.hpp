@@ -1,0 +1,51 @@
+// One error convention for the whole project: a typed error carrying one of the
+// Go tool's error codes (plus the daemon's own), thrown for failures and carried
+// over RPC as {code, message}. Expected outcomes (a hop that did not answer) are
+// data, never errors.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ddtr {
+
+enum class ErrorCode {
+  Unknown,
+  Dns,
+  Timeout,
+  ConnRefused,
+  HostUnreach,
+  NetUnreach,
+  Denied,
+  InvalidRequest,
+  FailedEncoding,
+  // The daemon's own codes.
+  Unauthorized,
+  QuotaExceeded,
+  PolicyDenied,
+  DaemonUnavailable,
+};
+
+// "DNS", "TIMEOUT", "CONNREFUSED", ... exactly as the Go tool spells them.
+std::string_view error_code_name(ErrorCode code);
+std::optional<ErrorCode> error_code_from_name(std::string_view name);
+
+// The Go server's classification of an errno (ECONNREFUSED -> CONNREFUSED, ...).
+ErrorCode error_code_from_errno(int err);
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, std::string message)
+      : std::runtime_error(std::move(message)), code_(code) {}
+  ErrorCode code() const noexcept { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+// Throws Error("<what>: <strerror(err)>") with the code the errno maps to.
+[[noreturn]] void throw_errno(std::string_view what, int err);
+
+}  // namespace ddtr
