@@ -1,0 +1,84 @@
+#include "client/rpc_client.hpp"
+
+#include <capnp/rpc-twoparty.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "platform/linux/unique_fd.hpp"
+#include "proto/codec.hpp"
+
+namespace ddtr::client {
+namespace {
+
+Error unavailable(const std::string& path, const std::string& why) {
+  return Error(ErrorCode::DaemonUnavailable,
+               "cannot reach the traceroute daemon at " + path + ": " + why +
+                   " (start it with 'sudo datadog-tracerouted --foreground' or "
+                   "'systemctl start datadog-tracerouted.socket'; use --socket PATH or DD_TRACEROUTE_SOCKET "
+                   "for another socket)");
+}
+
+platform::UniqueFd connect_unix(const std::string& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof address.sun_path) throw unavailable(path, "socket path too long");
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  platform::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) throw unavailable(path, std::strerror(errno));
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    throw unavailable(path, std::strerror(errno));
+  }
+  return fd;
+}
+
+}  // namespace
+
+struct DaemonConnection::State {
+  kj::Own<kj::AsyncIoStream> stream;
+  capnp::TwoPartyClient client;
+  wire::Tracer::Client tracer;
+
+  explicit State(kj::Own<kj::AsyncIoStream> s)
+      : stream(kj::mv(s)), client(*stream), tracer(client.bootstrap().castAs<wire::Tracer>()) {}
+};
+
+DaemonConnection::DaemonConnection(kj::AsyncIoContext& io, std::string socket_path)
+    : io_(io), socket_path_(std::move(socket_path)) {
+  platform::UniqueFd fd = connect_unix(socket_path_);
+  auto stream = io_.lowLevelProvider->wrapSocketFd(
+      fd.release(), kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP | kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
+  state_ = kj::heap<State>(kj::mv(stream));
+}
+
+DaemonConnection::~DaemonConnection() = default;
+
+TraceOutcome DaemonConnection::trace(const TraceParams& params, wire::HopListener::Client listener) {
+  auto request = state_->tracer.traceRequest();
+  proto::write_request(params, request.initRequest());
+  request.setListener(kj::mv(listener));
+  try {
+    auto response = request.send().wait(io_.waitScope);
+    auto result = response.getResult();
+    if (result.isError()) {
+      auto error = result.getError();
+      return Error(proto::from_wire(error.getCode()), error.getMessage().cStr());
+    }
+    return proto::read_results(result.getResults());
+  } catch (const kj::Exception& e) {
+    return unavailable(socket_path_, std::string("the connection failed: ") + e.getDescription().cStr());
+  }
+}
+
+std::string DaemonConnection::daemon_version() {
+  try {
+    auto response = state_->tracer.infoRequest().send().wait(io_.waitScope);
+    return response.getInfo().getVersion().cStr();
+  } catch (const kj::Exception& e) {
+    throw unavailable(socket_path_, std::string("the connection failed: ") + e.getDescription().cStr());
+  }
+}
+
+}  // namespace ddtr::client

@@ -1,0 +1,41 @@
+#include "daemon/daemon_options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <sstream>
+
+#include "shared/common/version.hpp"
+
+namespace ddtr::daemon {
+
+DaemonCommand parse_daemon_options(int argc, char** argv) {
+  DaemonOptions options;
+  bool version = false;
+  CLI::App app{"datadog-tracerouted: the privileged traceroute daemon. It alone opens raw and packet sockets;\n"
+               "unprivileged users trace through it with datadog-traceroute.",
+               "datadog-tracerouted"};
+  app.add_flag("--foreground", options.foreground,
+               "Run attached to the terminal (tests, containers); logs are timestamped and coloured on a TTY");
+  app.add_option("--socket", options.socket_path, "Unix socket to listen on")->capture_default_str();
+  app.add_option("--log-level", options.log_level, "Log level")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.add_flag("--version", version, "Print the version and exit");
+  DaemonCommand command;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream out, err;
+    command.exit_code = app.exit(e, out, err);
+    command.output = out.str() + err.str();
+    if (command.exit_code != 0) command.exit_code = 2;
+    return command;
+  }
+  if (version) {
+    command.output = std::string("datadog-tracerouted ") + kVersion + "\n";
+    return command;
+  }
+  command.run = options;
+  return command;
+}
+
+}  // namespace ddtr::daemon

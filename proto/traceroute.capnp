@@ -6,7 +6,7 @@
 @0x98770592b15fd0be;
 
 using Cxx = import "/capnp/c++.capnp";
-$Cxx.namespace("ddtr::rpc");
+$Cxx.namespace("ddtr::wire");
 
 interface Tracer {
   trace @0 (request :TraceRequest, listener :HopListener) -> (result :TraceResult);

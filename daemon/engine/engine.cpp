@@ -1,0 +1,61 @@
+#include "daemon/engine/engine.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+namespace ddtr::engine {
+
+Engine::Engine()
+    : work_(boost::asio::make_work_guard(io_)),
+      ids_(std::make_shared<IdAllocator>()),
+      thread_([this] {
+        for (;;) {
+          try {
+            io_.run();
+            return;
+          } catch (const std::exception& e) {
+            // A handler that throws must not take every other user's trace down.
+            spdlog::error("engine: unexpected exception in a handler: {}", e.what());
+          }
+        }
+      }) {}
+
+Engine::~Engine() {
+  cancel_all();
+  work_.reset();
+  boost::asio::post(io_, [this] { io_.stop(); });
+  if (thread_.joinable()) thread_.join();
+}
+
+Engine::TraceId Engine::start_trace(TraceParams params, TraceObserver observer) {
+  TraceId id = next_id_++;
+  boost::asio::post(io_, [this, id, params = std::move(params), observer = std::move(observer)]() mutable {
+    auto user_done = std::move(observer.on_done);
+    observer.on_done = [this, id, user_done = std::move(user_done)](TraceOutcome outcome) {
+      jobs_.erase(id);
+      if (user_done) user_done(std::move(outcome));
+    };
+    auto job = std::make_shared<TraceJob>(EngineContext{io_, ids_, run_ids_}, std::move(params), std::move(observer));
+    jobs_.emplace(id, job);
+    job->start();
+  });
+  return id;
+}
+
+void Engine::cancel_trace(TraceId id) {
+  boost::asio::post(io_, [this, id] {
+    auto it = jobs_.find(id);
+    if (it == jobs_.end()) return;
+    auto job = it->second;  // keep alive through cancel(), which erases it
+    job->cancel();
+  });
+}
+
+void Engine::cancel_all() {
+  boost::asio::post(io_, [this] {
+    auto jobs = jobs_;
+    for (auto& [id, job] : jobs) job->cancel();
+  });
+}
+
+}  // namespace ddtr::engine

@@ -1,0 +1,276 @@
+#include "daemon/engine/trace_job.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "daemon/engine/target_resolver.hpp"
+#include "daemon/probes/icmp/icmp_probe.hpp"
+#include "platform/local_address.hpp"
+#include "platform/source_sink.hpp"
+#include "shared/result/normalize.hpp"
+
+namespace ddtr::engine {
+namespace {
+
+// Sanity bounds of the daemon until the policy file (issue 5) makes them
+// configurable: they keep one request from tying up the host.
+constexpr int kMaxQueries = 1000;
+constexpr int kMaxTimeoutMs = 3'600'000;
+
+Error not_implemented(const std::string& what) {
+  return Error(ErrorCode::Unknown, what + " is not implemented by this daemon yet");
+}
+
+// Upstream's classification order across joined errors: the first matching
+// category wins, not the first error.
+ErrorCode classify(const std::vector<Error>& errors) {
+  static constexpr ErrorCode kOrder[] = {ErrorCode::Dns, ErrorCode::InvalidRequest, ErrorCode::Timeout,
+                                         ErrorCode::ConnRefused, ErrorCode::HostUnreach,
+                                         ErrorCode::NetUnreach, ErrorCode::Denied};
+  for (ErrorCode code : kOrder) {
+    for (const auto& e : errors) {
+      if (e.code() == code) return code;
+    }
+  }
+  return ErrorCode::Unknown;
+}
+
+Error join_distinct(const std::vector<Error>& errors) {
+  std::vector<std::string> seen;
+  std::string joined;
+  for (const auto& e : errors) {
+    if (std::find(seen.begin(), seen.end(), e.what()) != seen.end()) continue;
+    seen.emplace_back(e.what());
+    if (!joined.empty()) joined += '\n';
+    joined += e.what();
+  }
+  return Error(classify(errors), joined);
+}
+
+}  // namespace
+
+void validate_request(const TraceParams& p) {
+  if (!is_known_protocol(p.protocol)) {
+    throw Error(ErrorCode::InvalidRequest, "invalid target: unknown protocol: \"" + p.protocol + "\"");
+  }
+  if (p.protocol == "tcp" && !is_known_tcp_method(p.tcp_method)) {
+    throw Error(ErrorCode::Unknown, "unexpected TCPMethod: " + p.tcp_method);
+  }
+  if (p.protocol != "icmp") throw not_implemented("protocol \"" + p.protocol + "\" (available: icmp)");
+  if (p.port < 0 || p.port > 65535) {
+    throw Error(ErrorCode::InvalidRequest, "invalid port " + std::to_string(p.port) + ": must be 0..65535");
+  }
+  // Upstream casts TTLs to uint8 before checking them.
+  int min_ttl = p.min_ttl & 0xff;
+  int max_ttl = p.max_ttl & 0xff;
+  if (min_ttl > max_ttl) throw Error(ErrorCode::Unknown, "min TTL must be less than or equal to max TTL");
+  if (min_ttl < 1) throw Error(ErrorCode::Unknown, "min TTL must be at least 1");
+  if (p.timeout_ms < 1 || p.timeout_ms > kMaxTimeoutMs) {
+    throw Error(ErrorCode::InvalidRequest,
+                "invalid timeout " + std::to_string(p.timeout_ms) + " ms: must be 1.." + std::to_string(kMaxTimeoutMs));
+  }
+  if (p.delay_ms < 0 || p.delay_ms > 10'000) {
+    throw Error(ErrorCode::InvalidRequest, "invalid delay " + std::to_string(p.delay_ms) + " ms: must be 0..10000");
+  }
+  if (p.traceroute_queries > kMaxQueries || p.e2e_queries > kMaxQueries) {
+    throw Error(ErrorCode::InvalidRequest,
+                "too many queries: traceroute and e2e queries are limited to " + std::to_string(kMaxQueries));
+  }
+  if (p.reverse_dns) throw not_implemented("reverse DNS enrichment (--reverse-dns)");
+  if (p.collect_source_public_ip) throw not_implemented("public IP collection (--source-public-ip)");
+}
+
+TraceJob::TraceJob(EngineContext context, TraceParams params, TraceObserver observer)
+    : context_(context), params_(std::move(params)), observer_(std::move(observer)), e2e_timer_(context.io) {
+  if (params_.port == 0) params_.port = defaults::kPort;
+  params_.min_ttl &= 0xff;
+  params_.max_ttl &= 0xff;
+}
+
+void TraceJob::start() {
+  try {
+    validate_request(params_);
+  } catch (const Error& e) {
+    fail(e);
+    return;
+  }
+  // ICMP parses the target with port 80, as upstream (the port is then unused).
+  int default_port = params_.protocol == "icmp" ? 80 : params_.port;
+  resolve_target(context_.io, params_.hostname, default_port, params_.want_v6,
+                 [self = shared_from_this()](ResolveResult result) {
+                   if (self->done_) return;
+                   if (auto* error = std::get_if<Error>(&result)) {
+                     self->fail(*error);
+                   } else {
+                     self->on_resolved(std::get<Endpoint>(result));
+                   }
+                 });
+}
+
+void TraceJob::cancel() {
+  if (done_) return;
+  fail(Error(ErrorCode::Timeout, "context canceled"));
+}
+
+void TraceJob::on_resolved(const Endpoint& target) {
+  target_ = target;
+  if (target.address.is_v6()) {
+    fail(not_implemented("IPv6 traceroute"));
+    return;
+  }
+  int queries = std::max(params_.traceroute_queries, 0);
+  int e2e = std::max(params_.e2e_queries, 0);
+  outstanding_ = queries + e2e;
+  if (outstanding_ == 0) {
+    complete();
+    return;
+  }
+  for (int i = 0; i < queries; ++i) start_run(static_cast<std::uint32_t>(i));
+  if (e2e > 0) launch_e2e(0);
+}
+
+std::shared_ptr<ParallelRun> TraceJob::make_run(int min_ttl, ParallelRun::HopCallback on_hop,
+                                                std::function<void(std::variant<Run, Error>)> on_done) {
+  Endpoint local = platform::local_endpoint_for(Endpoint{target_.address, 80});
+  auto lease = context_.ids->lease();
+  if (!lease) throw Error(ErrorCode::Unknown, "no free ICMP echo identifier: too many traces at once");
+  probes::IcmpProbeConfig config{local.address.to_v4(), target_.address.to_v4(), lease->id(), min_ttl,
+                                 params_.max_ttl};
+  auto strategy = std::make_unique<probes::IcmpV4Probe>(config);
+  auto handle = platform::new_source_sink(context_.io, target_.address, params_.use_windows_driver);
+  RunConfig run_config{min_ttl, params_.max_ttl, std::chrono::milliseconds(params_.delay_ms),
+                       std::chrono::milliseconds(params_.timeout_ms)};
+  Run skeleton;
+  skeleton.source = {ip_text(local.address), local.port, {}};
+  skeleton.destination = {ip_text(target_.address), 0, {}};  // ICMP: destination port 0
+  // The lease lives as long as the run's done callback, i.e. until the run ends.
+  auto shared_lease = std::make_shared<IdLease>(std::move(*lease));
+  return std::make_shared<ParallelRun>(
+      context_.io, std::move(strategy), std::move(handle), run_config, std::move(on_hop),
+      [skeleton, shared_lease, on_done = std::move(on_done)](RunResult result) {
+        if (auto* error = std::get_if<Error>(&result)) {
+          on_done(std::move(*error));
+          return;
+        }
+        Run run = skeleton;
+        for (const auto& hop : std::get<RunOutcome>(result)) {
+          Hop h;
+          h.ttl = hop.ttl;
+          if (hop.ip) h.ip_address = ip_text(*hop.ip);
+          h.rtt_ms = hop.ip ? hop.rtt_ms : 0;
+          h.is_dest = hop.is_dest;
+          run.hops.push_back(std::move(h));
+        }
+        on_done(std::move(run));
+      });
+}
+
+void TraceJob::start_run(std::uint32_t index) {
+  std::weak_ptr<TraceJob> weak = weak_from_this();
+  auto on_hop = [weak, index](const RunHop& hop) {
+    auto self = weak.lock();
+    if (!self || self->done_ || !self->observer_.on_hop) return;
+    self->observer_.on_hop(HopEvent{HopEvent::Kind::TracerouteRun, index, hop.ttl,
+                                    hop.ip ? ip_text(*hop.ip) : std::string(), hop.rtt_ms, hop.is_dest});
+  };
+  auto on_done = [weak](std::variant<Run, Error> result) {
+    auto self = weak.lock();
+    if (!self || self->done_) return;
+    if (auto* run = std::get_if<Run>(&result)) {
+      self->runs_.push_back(std::move(*run));
+    } else {
+      self->run_errors_.push_back(std::get<Error>(result));
+    }
+    self->part_done();
+  };
+  try {
+    auto run = make_run(params_.min_ttl, on_hop, on_done);
+    live_runs_.push_back(run);
+    run->start();
+  } catch (const Error& e) {
+    on_done(e);
+  }
+}
+
+void TraceJob::launch_e2e(std::uint32_t index) {
+  if (done_) return;
+  int count = params_.e2e_queries;
+  std::weak_ptr<TraceJob> weak = weak_from_this();
+  auto on_done = [weak, index](std::variant<Run, Error> result) {
+    auto self = weak.lock();
+    if (!self || self->done_) return;
+    double rtt = 0;  // upstream: an error or no destination hop records 0 (lost)
+    if (auto* run = std::get_if<Run>(&result)) {
+      for (const auto& hop : run->hops) {
+        if (hop.is_dest) rtt = hop.rtt_ms;
+      }
+    } else {
+      spdlog::debug("E2E probe error (recorded as 0 RTT): {}", std::get<Error>(result).what());
+    }
+    self->e2e_rtts_.push_back(rtt);
+    if (self->observer_.on_hop) {
+      HopEvent event{HopEvent::Kind::E2eProbe, index, self->params_.max_ttl,
+                     rtt > 0 ? ip_text(self->target_.address) : std::string(), rtt, rtt > 0};
+      self->observer_.on_hop(event);
+    }
+    self->part_done();
+  };
+  try {
+    // One probe at TTL = MaxTTL; it never uses SACK (upstream).
+    auto run = make_run(params_.max_ttl, [](const RunHop&) {}, on_done);
+    live_runs_.push_back(run);
+    run->start();
+  } catch (const Error& e) {
+    on_done(e);
+  }
+  e2e_launched_ = index + 1;
+  if (static_cast<int>(e2e_launched_) >= count) return;
+  // Upstream's pacing: min(1 s, MaxTTL x Timeout / E2eQueries) between launches.
+  auto spread = std::chrono::milliseconds(static_cast<long long>(params_.max_ttl) * params_.timeout_ms) / count;
+  auto delay = std::min<std::chrono::nanoseconds>(std::chrono::seconds(1), spread);
+  e2e_timer_.expires_after(delay);
+  e2e_timer_.async_wait([weak, next = index + 1](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (!ec && self) self->launch_e2e(next);
+  });
+}
+
+void TraceJob::part_done() {
+  if (--outstanding_ > 0 || done_) return;
+  if (params_.traceroute_queries > 0 && runs_.empty() && !run_errors_.empty()) {
+    fail(join_distinct(run_errors_));
+    return;
+  }
+  if (!run_errors_.empty()) {
+    spdlog::warn("Some traceroute runs failed ({}/{}): {}", run_errors_.size(), params_.traceroute_queries,
+                 join_distinct(run_errors_).what());
+  }
+  complete();
+}
+
+void TraceJob::complete() {
+  Results results;
+  results.protocol = params_.protocol;
+  results.destination_hostname = params_.hostname;
+  results.destination_port = params_.port;
+  if (params_.traceroute_queries > 0) results.runs = std::move(runs_);
+  if (params_.e2e_queries > 0) results.e2e_probe.rtts = std::move(e2e_rtts_);
+  normalize(results, context_.run_ids);
+  if (params_.skip_private_hops) remove_private_hops(results);
+  done_ = true;
+  live_runs_.clear();
+  e2e_timer_.cancel();
+  if (observer_.on_done) observer_.on_done(std::move(results));
+}
+
+void TraceJob::fail(Error error) {
+  if (done_) return;
+  done_ = true;
+  e2e_timer_.cancel();
+  for (auto& run : live_runs_) run->cancel();
+  live_runs_.clear();
+  if (observer_.on_done) observer_.on_done(std::move(error));
+}
+
+}  // namespace ddtr::engine

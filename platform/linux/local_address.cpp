@@ -1,0 +1,56 @@
+#include "platform/local_address.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "platform/linux/unique_fd.hpp"
+#include "shared/common/error.hpp"
+
+namespace ddtr::platform {
+
+Endpoint local_endpoint_for(const Endpoint& target) {
+  bool v6 = target.address.is_v6();
+  UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) throw_errno("failed to create UDP socket", errno);
+  sockaddr_storage peer{};
+  socklen_t length = 0;
+  if (v6) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&peer);
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(target.port);
+    auto bytes = target.address.to_v6().to_bytes();
+    std::memcpy(&sin6->sin6_addr, bytes.data(), bytes.size());
+    sin6->sin6_scope_id = target.address.to_v6().scope_id();
+    length = sizeof *sin6;
+  } else {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&peer);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(target.port);
+    auto bytes = target.address.to_v4().to_bytes();
+    std::memcpy(&sin->sin_addr, bytes.data(), bytes.size());
+    length = sizeof *sin;
+  }
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&peer), length) != 0) {
+    throw_errno("failed to dial UDP " + target.address.to_string(), errno);
+  }
+  sockaddr_storage local{};
+  socklen_t local_length = sizeof local;
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &local_length) != 0) {
+    throw_errno("getsockname failed", errno);
+  }
+  if (v6) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&local);
+    boost::asio::ip::address_v6::bytes_type bytes;
+    std::memcpy(bytes.data(), &sin6->sin6_addr, bytes.size());
+    return {boost::asio::ip::address_v6(bytes, sin6->sin6_scope_id), ntohs(sin6->sin6_port)};
+  }
+  auto* sin = reinterpret_cast<sockaddr_in*>(&local);
+  boost::asio::ip::address_v4::bytes_type bytes;
+  std::memcpy(bytes.data(), &sin->sin_addr, bytes.size());
+  return {boost::asio::ip::address_v4(bytes), ntohs(sin->sin_port)};
+}
+
+}  // namespace ddtr::platform

@@ -1,0 +1,26 @@
+// The daemon's command line.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ddtr::daemon {
+
+inline constexpr const char* kDefaultSocketPath = "/run/datadog-traceroute/daemon.sock";
+
+struct DaemonOptions {
+  bool foreground = false;  // interactive: coloured, timestamped logs on a TTY
+  std::string socket_path = kDefaultSocketPath;
+  std::string log_level = "info";
+};
+
+struct DaemonCommand {
+  std::optional<DaemonOptions> run;  // empty: exit with `exit_code` after printing `output`
+  std::string output;
+  int exit_code = 0;
+};
+
+DaemonCommand parse_daemon_options(int argc, char** argv);
+
+}  // namespace ddtr::daemon

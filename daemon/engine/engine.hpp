@@ -1,0 +1,45 @@
+// The engine: one Boost.Asio loop on its own thread that runs every trace of the
+// daemon. Its public calls are thread-safe (they post to the loop); observer
+// callbacks run on the engine thread.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+
+#include "daemon/engine/id_allocator.hpp"
+#include "daemon/engine/trace_job.hpp"
+#include "shared/result/run_id.hpp"
+
+namespace ddtr::engine {
+
+class Engine {
+ public:
+  using TraceId = std::uint64_t;
+
+  Engine();
+  ~Engine();  // cancels every trace and joins the thread
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  TraceId start_trace(TraceParams params, TraceObserver observer);
+  void cancel_trace(TraceId id);
+  // Cancels every running trace; their observers get "context canceled".
+  void cancel_all();
+  std::size_t ids_in_use() const { return ids_->in_use(); }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::shared_ptr<IdAllocator> ids_;
+  RunIdGenerator run_ids_;  // engine thread only
+  std::unordered_map<TraceId, std::shared_ptr<TraceJob>> jobs_;  // engine thread only
+  std::atomic<TraceId> next_id_{1};
+  std::thread thread_;
+};
+
+}  // namespace ddtr::engine

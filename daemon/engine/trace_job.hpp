@@ -1,0 +1,73 @@
+// One trace request, as upstream's RunTraceroute: validate, resolve the target
+// once, start every traceroute run at once plus the paced e2e probes, stream
+// hops as they are learned, then assemble, normalize and hand back the result.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "daemon/engine/hop_event.hpp"
+#include "daemon/engine/id_allocator.hpp"
+#include "daemon/engine/parallel_run.hpp"
+#include "shared/common/trace_params.hpp"
+#include "shared/result/results.hpp"
+#include "shared/result/run_id.hpp"
+
+namespace ddtr::engine {
+
+using TraceOutcome = std::variant<Results, Error>;
+
+struct TraceObserver {
+  std::function<void(const HopEvent&)> on_hop;
+  std::function<void(TraceOutcome)> on_done;  // called exactly once
+};
+
+// What a job borrows from the engine that owns it (all on the engine thread).
+struct EngineContext {
+  boost::asio::io_context& io;
+  std::shared_ptr<IdAllocator> ids;
+  RunIdGenerator& run_ids;
+};
+
+// The daemon's own checks of a request (the privileged side validates, not only
+// the client). Throws Error.
+void validate_request(const TraceParams& params);
+
+class TraceJob : public std::enable_shared_from_this<TraceJob> {
+ public:
+  TraceJob(EngineContext context, TraceParams params, TraceObserver observer);
+  void start();
+  void cancel();
+
+ private:
+  void on_resolved(const Endpoint& target);
+  void start_run(std::uint32_t index);
+  void launch_e2e(std::uint32_t index);
+  // Starts a ParallelRun against the resolved target; `on_done` gets the run,
+  // or the error that stopped it.
+  std::shared_ptr<ParallelRun> make_run(int min_ttl, ParallelRun::HopCallback on_hop,
+                                        std::function<void(std::variant<Run, Error>)> on_done);
+  void part_done();
+  void complete();
+  void fail(Error error);
+
+  EngineContext context_;
+  TraceParams params_;
+  TraceObserver observer_;
+  Endpoint target_;
+  boost::asio::steady_timer e2e_timer_;
+  std::vector<std::shared_ptr<ParallelRun>> live_runs_;
+  std::vector<Run> runs_;             // completion order
+  std::vector<Error> run_errors_;     // completion order
+  std::vector<double> e2e_rtts_;      // completion order, 0 = lost
+  int outstanding_ = 0;               // runs + e2e probes not yet finished
+  std::uint32_t e2e_launched_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace ddtr::engine

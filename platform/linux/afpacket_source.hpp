@@ -1,0 +1,30 @@
+// Linux PacketSource: an AF_PACKET socket with a classic BPF program per
+// PacketFilterSpec. SOCK_DGRAM ("cooked") so the kernel strips the link header
+// on every link type and packets start at the IP header; outgoing packets are
+// ignored; every packet carries its kernel receive timestamp.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include "platform/packets.hpp"
+
+namespace ddtr::platform::linux_ {
+
+class AfPacketSource final : public PacketSource {
+ public:
+  explicit AfPacketSource(boost::asio::io_context& io);
+  void set_packet_filter(const PacketFilterSpec& spec) override;
+  std::optional<ReceivedPacket> read(std::span<std::uint8_t> buffer, Deadline deadline) override;
+  void async_wait_readable(std::function<void(std::error_code)> handler) override;
+  void cancel() override;
+
+ private:
+  // One non-blocking receive; nullopt when the queue is empty.
+  std::optional<ReceivedPacket> try_receive(std::span<std::uint8_t> buffer);
+  void drain();
+
+  boost::asio::posix::stream_descriptor socket_;  // owns the fd
+};
+
+}  // namespace ddtr::platform::linux_
