@@ -1,0 +1,258 @@
+// Flag parsing by hand, on purpose: users of the Go tool type pflag syntax
+// (`-p443`, `--port=0x1BB`, leading-0 octal, `--ipv6=false`, flags after the
+// target) and see pflag's messages; CLI11 parses differently (base-10 ints,
+// its own error texts), so it serves the daemon's flags instead.
+#include "client/flags.hpp"
+
+#include <functional>
+#include <optional>
+#include <sstream>
+
+#include "client/go_int.hpp"
+
+namespace ddtr::client {
+namespace {
+
+struct FlagSpec {
+  const char* name;
+  char shorthand;  // 0: none
+  bool is_bool;
+  const char* default_text;
+  const char* help;
+  std::function<void(ClientOptions&, const std::string& value, const std::string& shown_name)> apply;
+};
+
+std::string shown(const FlagSpec& f) {
+  std::string s;
+  if (f.shorthand) s = std::string("-") + f.shorthand + ", ";
+  return s + "--" + f.name;
+}
+
+int to_int(const std::string& value, const std::string& names) {
+  auto r = parse_go_int(value, 64);
+  if (r.error != GoIntError::None) throw FlagError(go_int_flag_error(value, names, r.error));
+  if (r.value < INT32_MIN || r.value > INT32_MAX) {
+    throw FlagError("invalid argument \"" + value + "\" for \"" + names + "\" flag: value out of range");
+  }
+  return static_cast<int>(r.value);
+}
+
+bool to_bool(const std::string& value, const std::string& names) {
+  for (const char* t : {"1", "t", "T", "TRUE", "true", "True"}) {
+    if (value == t) return true;
+  }
+  for (const char* f : {"0", "f", "F", "FALSE", "false", "False"}) {
+    if (value == f) return false;
+  }
+  throw FlagError("invalid argument \"" + value + "\" for \"" + names + "\" flag: strconv.ParseBool: parsing \"" +
+                  value + "\": invalid syntax");
+}
+
+const std::vector<FlagSpec>& flag_specs() {
+  static const std::vector<FlagSpec> specs = {
+      {"proto", 'P', false, "udp", "Protocol to use (udp, tcp, icmp)",
+       [](ClientOptions& o, const std::string& v, const std::string&) { o.params.protocol = v; }},
+      {"port", 'p', false, "33434", "Destination port",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.port = to_int(v, n); }},
+      {"traceroute-queries", 'q', false, "3", "Number of traceroute queries",
+       [](ClientOptions& o, const std::string& v, const std::string& n) {
+         o.params.traceroute_queries = to_int(v, n);
+       }},
+      {"max-ttl", 'm', false, "30", "Maximum TTL",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.max_ttl = to_int(v, n); }},
+      {"verbose", 'v', true, "false", "verbose",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.verbose = to_bool(v, n); }},
+      {"tcp-method", 0, false, "syn", "Method used to run TCP (syn, sack, prefer_sack, syn_socket)",
+       [](ClientOptions& o, const std::string& v, const std::string&) { o.params.tcp_method = v; }},
+      {"ipv6", 0, true, "false", "IPv6",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.want_v6 = to_bool(v, n); }},
+      {"timeout", 0, false, "3000", "Timeout (ms)",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.timeout_ms = to_int(v, n); }},
+      {"reverse-dns", 0, true, "false", "Enrich IPs with Reverse DNS names",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.reverse_dns = to_bool(v, n); }},
+      {"source-public-ip", 0, true, "false", "Enrich with Source Public IP",
+       [](ClientOptions& o, const std::string& v, const std::string& n) {
+         o.params.collect_source_public_ip = to_bool(v, n);
+       }},
+      {"e2e-queries", 'Q', false, "50", "Number of e2e probes queries",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.e2e_queries = to_int(v, n); }},
+      {"windows-driver", 0, true, "false", "Use Windows driver for traceroute (Windows only)",
+       [](ClientOptions& o, const std::string& v, const std::string& n) {
+         o.params.use_windows_driver = to_bool(v, n);
+       }},
+      {"skip-private-hops", 0, true, "false", "Skip private hops",
+       [](ClientOptions& o, const std::string& v, const std::string& n) {
+         o.params.skip_private_hops = to_bool(v, n);
+       }},
+      {"socket", 0, false, kDefaultSocketPath, "Daemon socket (also $DD_TRACEROUTE_SOCKET)",
+       [](ClientOptions& o, const std::string& v, const std::string&) { o.socket_path = v; }},
+  };
+  return specs;
+}
+
+const FlagSpec* find_long(const std::string& name) {
+  for (const auto& f : flag_specs()) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+const FlagSpec* find_short(char c) {
+  for (const auto& f : flag_specs()) {
+    if (f.shorthand == c) return &f;
+  }
+  return nullptr;
+}
+
+void check_range(const char* flag, long long value, long long lo, long long hi) {
+  if (value < lo || value > hi) {
+    throw FlagError("invalid value " + std::to_string(value) + " for --" + flag + ": must be between " +
+                    std::to_string(lo) + " and " + std::to_string(hi));
+  }
+}
+
+void validate(const ClientOptions& o) {
+  const auto& p = o.params;
+  if (!is_known_protocol(p.protocol)) {
+    throw FlagError("invalid value \"" + p.protocol + "\" for --proto: must be udp, tcp or icmp");
+  }
+  if (p.tcp_method.empty() || !is_known_tcp_method(p.tcp_method)) {
+    throw FlagError("invalid value \"" + p.tcp_method +
+                    "\" for --tcp-method: must be syn, sack, prefer_sack or syn_socket");
+  }
+  check_range("port", p.port, 0, 65535);
+  check_range("max-ttl", p.max_ttl, 1, 255);
+  check_range("traceroute-queries", p.traceroute_queries, 0, 1000);
+  check_range("e2e-queries", p.e2e_queries, 0, 1000);
+  check_range("timeout", p.timeout_ms, 1, 3'600'000);
+  if (p.hostname.empty()) throw FlagError("the target must not be empty");
+  if (o.socket_path.empty()) throw FlagError("the socket path must not be empty");
+}
+
+}  // namespace
+
+std::string usage_text() {
+  std::ostringstream out;
+  out << "Multi-protocol datadog traceroute CLI. Traces run in the datadog-tracerouted daemon, so no\n"
+         "privilege is needed here; the result is printed as JSON on stdout.\n\n"
+         "Usage:\n  datadog-traceroute [target] [flags]\n  datadog-traceroute [command]\n\n"
+         "Available Commands:\n  help        Help about any command\n  version     Print the client and daemon "
+         "versions\n\nFlags:\n";
+  for (const auto& f : flag_specs()) {
+    std::string left = f.shorthand ? std::string("  -") + f.shorthand + ", --" + f.name : std::string("      --") + f.name;
+    bool is_string = std::string(f.default_text).find_first_not_of("0123456789") != std::string::npos;
+    if (!f.is_bool) left += is_string ? " string" : " int";
+    out << left;
+    for (std::size_t i = left.size(); i < 36; ++i) out << ' ';
+    out << ' ' << f.help;
+    if (!f.is_bool) out << " (default " << (is_string ? "\"" + std::string(f.default_text) + "\"" : f.default_text) << ")";
+    out << "\n";
+  }
+  auto line = [&out](std::string left, const char* help) {
+    left.resize(36, ' ');
+    out << left << ' ' << help << "\n";
+  };
+  line("  -h, --help", "help for datadog-traceroute");
+  line("      --version", "Print the client and daemon versions");
+  out << "\nIntegers accept Go's forms: 0x1BB, 0o17, 0b1, and a leading 0 for octal.\n"
+         "The daemon socket is --socket, else $DD_TRACEROUTE_SOCKET, else " << kDefaultSocketPath << ".\n\n"
+         "Examples:\n"
+         "  datadog-traceroute --proto icmp 192.0.2.1\n"
+         "  datadog-traceroute -P icmp -q 1 -Q 10 --timeout 1000 203.0.113.5\n"
+         "  datadog-traceroute --proto icmp --skip-private-hops 2001:db8::1\n";
+  return out.str();
+}
+
+ParseOutcome parse_command_line(const std::vector<std::string>& args, const char* env_socket) {
+  ParseOutcome outcome;
+  ClientOptions& options = outcome.options;
+  options.socket_path = (env_socket != nullptr && *env_socket != '\0') ? env_socket : kDefaultSocketPath;
+  std::vector<std::string> positional;
+  bool help = false, version = false;
+
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") {
+      positional.insert(positional.end(), args.begin() + static_cast<long>(i) + 1, args.end());
+      break;
+    }
+    if (arg.rfind("--", 0) == 0) {
+      std::string body = arg.substr(2);
+      auto eq = body.find('=');
+      std::string name = body.substr(0, eq);
+      if (name == "help") {
+        help = true;
+        continue;
+      }
+      if (name == "version") {
+        version = true;
+        continue;
+      }
+      const FlagSpec* f = find_long(name);
+      if (f == nullptr) throw FlagError("unknown flag: --" + name);
+      std::string value;
+      if (eq != std::string::npos) {
+        value = body.substr(eq + 1);
+      } else if (f->is_bool) {
+        value = "true";
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        throw FlagError("flag needs an argument: --" + name);
+      }
+      f->apply(options, value, shown(*f));
+      continue;
+    }
+    if (arg.size() > 1 && arg[0] == '-') {
+      // Shorthands: "-v", "-vq3", "-p443", "-p=443", "-p 443".
+      for (std::size_t k = 1; k < arg.size(); ++k) {
+        char c = arg[k];
+        if (c == 'h') {
+          help = true;
+          continue;
+        }
+        const FlagSpec* f = find_short(c);
+        if (f == nullptr) throw FlagError(std::string("unknown shorthand flag: '") + c + "' in " + arg);
+        std::string rest = arg.substr(k + 1);
+        if (f->is_bool) {
+          if (!rest.empty() && rest[0] == '=') {
+            f->apply(options, rest.substr(1), shown(*f));
+            break;
+          }
+          f->apply(options, "true", shown(*f));
+          continue;
+        }
+        std::string value;
+        if (!rest.empty()) {
+          value = rest[0] == '=' ? rest.substr(1) : rest;
+        } else if (i + 1 < args.size()) {
+          value = args[++i];
+        } else {
+          throw FlagError(std::string("flag needs an argument: '") + c + "' in -" + c);
+        }
+        f->apply(options, value, shown(*f));
+        break;
+      }
+      continue;
+    }
+    positional.push_back(arg);
+  }
+
+  if (help || (!positional.empty() && positional.front() == "help")) {
+    outcome.kind = CommandKind::Help;
+    outcome.text = usage_text();
+    return outcome;
+  }
+  if (version || (positional.size() == 1 && positional.front() == "version")) {
+    outcome.kind = CommandKind::Version;
+    return outcome;
+  }
+  if (positional.size() != 1) {
+    throw FlagError("accepts 1 arg(s), received " + std::to_string(positional.size()));
+  }
+  options.params.hostname = positional.front();
+  validate(options);
+  return outcome;
+}
+
+}  // namespace ddtr::client

@@ -18,8 +18,8 @@ namespace {
 constexpr int kMaxQueries = 1000;
 constexpr int kMaxTimeoutMs = 3'600'000;
 
-Error not_implemented(const std::string& what) {
-  return Error(ErrorCode::Unknown, what + " is not implemented by this daemon yet");
+Error not_implemented(const std::string& what, const std::string& note = "") {
+  return Error(ErrorCode::Unknown, what + " is not implemented by this daemon yet" + note);
 }
 
 // Upstream's classification order across joined errors: the first matching
@@ -57,7 +57,7 @@ void validate_request(const TraceParams& p) {
   if (p.protocol == "tcp" && !is_known_tcp_method(p.tcp_method)) {
     throw Error(ErrorCode::Unknown, "unexpected TCPMethod: " + p.tcp_method);
   }
-  if (p.protocol != "icmp") throw not_implemented("protocol \"" + p.protocol + "\" (available: icmp)");
+  if (p.protocol != "icmp") throw not_implemented("protocol \"" + p.protocol + "\"", " (available: icmp)");
   if (p.port < 0 || p.port > 65535) {
     throw Error(ErrorCode::InvalidRequest, "invalid port " + std::to_string(p.port) + ": must be 0..65535");
   }

@@ -57,16 +57,21 @@ kj::Promise<void> TracerImpl::trace(TraceContext context) {
   auto paf = kj::newPromiseAndFulfiller<void>();
   state->done = kj::mv(paf.fulfiller);
 
+  // The engine thread holds only weak references: the call state owns KJ
+  // objects, which must be created and destroyed on the KJ thread alone.
   engine::TraceObserver observer;
   auto mailbox = mailbox_;
-  observer.on_hop = [mailbox, state](const engine::HopEvent& event) {
-    mailbox->post([state, event] {
-      if (state->alive) send_hop(*state, event);
+  std::weak_ptr<CallState> weak = state;
+  observer.on_hop = [mailbox, weak](const engine::HopEvent& event) {
+    mailbox->post([weak, event] {
+      auto state = weak.lock();
+      if (state && state->alive) send_hop(*state, event);
     });
   };
-  observer.on_done = [mailbox, state](engine::TraceOutcome outcome) {
-    mailbox->post([state, outcome = std::move(outcome)]() mutable {
-      if (!state->alive) return;
+  observer.on_done = [mailbox, weak](engine::TraceOutcome outcome) {
+    mailbox->post([weak, outcome = std::move(outcome)]() mutable {
+      auto state = weak.lock();
+      if (!state || !state->alive) return;
       state->outcome = std::move(outcome);
       state->done->fulfill();
     });

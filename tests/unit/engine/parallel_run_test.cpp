@@ -33,6 +33,7 @@ class FakeStrategy : public probes::ProbeStrategy {
 };
 
 struct Network {
+  explicit Network(boost::asio::io_context& context) : io(context) {}
   boost::asio::io_context& io;
   std::deque<std::vector<std::uint8_t>> queue;
   std::function<void(std::error_code)> waiter;
@@ -126,7 +127,7 @@ std::vector<std::uint8_t> reply(int ttl, int router, bool dest) {
 
 TEST(ParallelRun, StopsAtDestinationAndEndsWithoutWaitingForTimeouts) {
   boost::asio::io_context io;
-  Network net{io};
+  Network net(io);
   net.responder = [](int ttl) {
     std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>> r;
     r.emplace_back(5ms, ttl < 4 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
@@ -151,7 +152,7 @@ TEST(ParallelRun, StopsAtDestinationAndEndsWithoutWaitingForTimeouts) {
 
 TEST(ParallelRun, SilentHopTimesOutAndIsStreamedAsMissing) {
   boost::asio::io_context io;
-  Network net{io};
+  Network net(io);
   net.responder = [](int ttl) {
     std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>> r;
     if (ttl == 2) return r;  // silent router
@@ -171,12 +172,13 @@ TEST(ParallelRun, SilentHopTimesOutAndIsStreamedAsMissing) {
 
 TEST(ParallelRun, FirstAnswerWinsButDestinationReplacesRouter) {
   boost::asio::io_context io;
-  Network net{io};
+  Network net(io);
   net.responder = [](int ttl) {
     std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>> r;
+    // TTL 1 answers last, so the run is still open when TTL 2's second answer comes.
     if (ttl == 1) {
-      r.emplace_back(2ms, reply(1, 1, false));
-      r.emplace_back(4ms, reply(1, 7, false));  // duplicate from elsewhere: ignored
+      r.emplace_back(20ms, reply(1, 1, false));
+      r.emplace_back(22ms, reply(1, 7, false));  // duplicate from elsewhere: ignored
     } else {
       r.emplace_back(2ms, reply(2, 2, false));
       r.emplace_back(4ms, reply(2, 0, true));   // destination answer replaces the router's
@@ -193,7 +195,7 @@ TEST(ParallelRun, FirstAnswerWinsButDestinationReplacesRouter) {
 
 TEST(ParallelRun, CutsAtTheLowestDestinationTtl) {
   boost::asio::io_context io;
-  Network net{io};
+  Network net(io);
   net.responder = [](int ttl) {
     std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>> r;
     // TTL 3's destination answer arrives after TTL 4's.
@@ -210,7 +212,7 @@ TEST(ParallelRun, CutsAtTheLowestDestinationTtl) {
 
 TEST(ParallelRun, UnreachedDestinationKeepsEveryTtl) {
   boost::asio::io_context io;
-  Network net{io};
+  Network net(io);
   net.responder = [](int ttl) {
     std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>> r;
     if (ttl <= 2) r.emplace_back(1ms, reply(ttl, ttl, false));
@@ -225,7 +227,7 @@ TEST(ParallelRun, UnreachedDestinationKeepsEveryTtl) {
 
 TEST(ParallelRun, RepliesForUnsentOrOutOfRangeTtlsAreIgnored) {
   boost::asio::io_context io;
-  Network net{io};
+  Network net(io);
   net.responder = [](int ttl) {
     std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>> r;
     r.emplace_back(1ms, reply(200, 9, false));     // out of range
@@ -241,7 +243,7 @@ TEST(ParallelRun, RepliesForUnsentOrOutOfRangeTtlsAreIgnored) {
 
 TEST(ParallelRun, CancelEndsWithContextCanceled) {
   boost::asio::io_context io;
-  Network net{io};
+  Network net(io);
   net.responder = [](int) { return std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>>{}; };
   auto out = run(net, RunConfig{1, 30, 50ms, 3000ms}, [](ParallelRun& r) { r.cancel(); });
   ASSERT_TRUE(out.result);
