@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Integration: the daemon as root inside a namespace network of 8 routers, the
+# client as `nobody` with no capabilities, real packets end to end.
+#   icmp_trace_test.sh BIN_DIR
+# Exit 77 (ctest: skipped) without root or network namespaces.
+set -uo pipefail
+
+bin_dir=${1:?usage: $0 BIN_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+topology=$here/../testutils/topology.sh
+checker=$here/../testutils/check_trace.py
+
+if [[ $(id -u) != 0 ]]; then echo "skipped: needs root and network namespaces"; exit 77; fi
+if ! ip netns add "ddtrprobe$$" 2>/dev/null; then echo "skipped: needs root and network namespaces"; exit 77; fi
+ip netns del "ddtrprobe$$"
+
+prefix="it$(( $$ % 10000 ))"
+work=$(mktemp -d /tmp/ddtr-it.XXXXXX)
+chmod 755 "$work"
+daemon_pid=""
+passed=0 failed=0
+
+cleanup() {
+  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+  "$topology" down "$prefix" >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; passed=$(( passed + 1 )); }
+not_ok() { echo "not ok - $*"; failed=$(( failed + 1 )); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+
+# Binaries copied where `nobody` can run them, whatever the build tree's modes.
+install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
+mkdir -m 0755 "$work/run"
+socket=$work/run/daemon.sock
+
+as_nobody() {  # inside the client namespace, as nobody, with no capabilities at all
+  ip netns exec "${prefix}c" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
+}
+
+start_daemon() {
+  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
+    >>"$work/daemon.log" 2>&1 &
+  daemon_pid=$!
+  for _ in $(seq 100); do [[ -S $socket ]] && return 0; sleep 0.1; done
+  return 1
+}
+
+trace() {  # trace NAME ARGS...: stdout to $work/NAME.json, stderr to $work/NAME.err, status to $work/NAME.rc
+  local name=$1; shift
+  as_nobody "$work/datadog-traceroute" --socket "$socket" "$@" >"$work/$name.json" 2>"$work/$name.err"
+  echo $? >"$work/$name.rc"
+}
+
+judge() {  # judge NAME CHECKER-ARGS...
+  local name=$1; shift
+  local out rc
+  out=$(python3 "$checker" "$work/$name.json" --label "$name" "$@" 2>&1); rc=$?
+  echo "$out"
+  passed=$(( passed + $(grep -c '^ok - ' <<<"$out" || true) ))
+  failed=$(( failed + $(grep -c '^not ok - ' <<<"$out" || true) ))
+  if (( rc != 0 )); then
+    grep -q '^not ok - ' <<<"$out" || failed=$(( failed + 1 ))  # the checker itself failed (no JSON)
+    echo "--- $name stdout"; cat "$work/$name.json"; echo "--- $name stderr"; cat "$work/$name.err"
+  fi
+}
+
+# --- 1. an 8-router network, every hop answering ---------------------------------------
+"$topology" up "$prefix" --routers 8
+hops=$("$topology" hops "$prefix" --routers 8 | tr '\n' ' ')
+check "daemon starts as root and creates its socket" start_daemon
+check "socket is mode 0666" test "$(stat -c %a "$socket")" = 666
+
+trace full --proto icmp -q 3 -Q 5 --timeout 1000 -m 15 203.0.113.5
+check "client as nobody exits 0" test "$(cat "$work/full.rc")" = 0
+judge full --hops "$hops" --runs 3 --e2e 5
+check "daemon logged the caller's identity" grep -q "uid=65534 user=nobody" "$work/daemon.log"
+
+# --- 2. the same network with router 3 silent ------------------------------------------
+kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+"$topology" up "$prefix" --routers 8 --silent-hop 3
+check "daemon restarts on the silent-hop network" start_daemon
+trace silent --proto icmp -q 2 -Q 2 --timeout 500 -m 15 203.0.113.5
+check "silent-hop trace exits 0" test "$(cat "$work/silent.rc")" = 0
+judge silent --hops "$hops" --runs 2 --e2e 2 --silent 3
+
+# --- 3. errors --------------------------------------------------------------------------
+trace udp --proto udp -q 1 -Q 0 203.0.113.5
+check "an unimplemented protocol is refused with exit 1" test "$(cat "$work/udp.rc")" = 1
+check "... and an Error: line naming it" grep -q '^Error: failed to run traceroute: protocol "udp" is not implemented' "$work/udp.err"
+check "... and nothing on stdout" test ! -s "$work/udp.json"
+
+trace badflag --proto icmp -p notaport 203.0.113.5
+check "a bad flag exits 2" test "$(cat "$work/badflag.rc")" = 2
+check "... with pflag's message" grep -q 'invalid argument "notaport" for "-p, --port" flag' "$work/badflag.err"
+
+trace dns --proto icmp -q 1 -Q 0 no-such-host.invalid
+check "an unresolvable target exits 1" test "$(cat "$work/dns.rc")" = 1
+check "... with code DNS" grep -q '(code DNS)' "$work/dns.err"
+
+as_nobody "$work/datadog-traceroute" --socket "$work/run/missing.sock" --proto icmp 203.0.113.5 \
+  >"$work/nosock.json" 2>"$work/nosock.err"
+check "a missing daemon socket exits 1" test $? = 1
+check "... naming the socket and how to start the daemon" \
+  grep -q "cannot reach the traceroute daemon at $work/run/missing.sock.*datadog-tracerouted --foreground" "$work/nosock.err"
+
+# --- 4. a client that goes away cancels its trace --------------------------------------
+# Started directly (not through the as_nobody function, which would put a
+# subshell between $! and the client).
+ip netns exec "${prefix}c" setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+  "$work/datadog-traceroute" --socket "$socket" --proto icmp -Q 20 203.0.113.9 >/dev/null 2>&1 &
+client=$!
+for _ in $(seq 50); do grep -q "target=\"203.0.113.9\"" "$work/daemon.log" && break; sleep 0.1; done
+kill -KILL "$client"; wait "$client" 2>/dev/null
+sleep 1
+check "the daemon cancels (within 1 s) the trace of a client that was killed" grep -q "trace cancelled: uid=65534" "$work/daemon.log"
+
+# --- 5. clean shutdown, and no start without CAP_NET_RAW -------------------------------
+kill -TERM "$daemon_pid"
+for _ in $(seq 50); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$daemon_pid" 2>/dev/null; then not_ok "daemon exits within 5 s of SIGTERM"; else
+  wait "$daemon_pid"; rc=$?; daemon_pid=""
+  check "daemon exits 0 on SIGTERM" test "$rc" = 0
+fi
+check "daemon removed its socket" test ! -e "$socket"
+
+as_nobody "$work/datadog-tracerouted" --foreground --socket "$work/run/unpriv.sock" >"$work/unpriv.out" 2>&1
+check "daemon without CAP_NET_RAW exits non-zero" test $? != 0
+check "... saying it needs CAP_NET_RAW" grep -q CAP_NET_RAW "$work/unpriv.out"
+
+if (( failed > 0 )); then echo "--- daemon log"; cat "$work/daemon.log"; fi
+echo "$passed passed, $failed failed"
+(( failed == 0 ))

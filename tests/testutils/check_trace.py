@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Judges one datadog-traceroute JSON document against the test topology.
+
+check_trace.py FILE --hops "a b c ... target" --runs N --e2e N [--silent K] [--source IP]
+Prints "ok - ..." / "not ok - ..." per check and exits 1 if any failed.
+"""
+import argparse
+import json
+import re
+import sys
+
+ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file")
+    ap.add_argument("--hops", required=True)
+    ap.add_argument("--runs", type=int, required=True)
+    ap.add_argument("--e2e", type=int, required=True)
+    ap.add_argument("--silent", type=int, default=0)
+    ap.add_argument("--source", default="192.0.2.5")
+    ap.add_argument("--label", default="trace")
+    a = ap.parse_args()
+    expected = a.hops.split()
+    target = expected[-1]
+    failures = 0
+
+    def check(cond, what):
+        nonlocal failures
+        print(("ok - " if cond else "not ok - ") + f"{a.label}: {what}")
+        if not cond:
+            failures += 1
+
+    with open(a.file) as f:
+        doc = json.load(f)
+    check(list(doc) == ["test_run_id", "protocol", "source", "destination", "traceroute", "e2e_probe"],
+          "top-level keys in Go order")
+    check(ID.match(doc["test_run_id"]) is not None, "test_run_id is 22 base64url chars")
+    check(doc["protocol"] == "icmp", "protocol icmp")
+    check(doc["source"] == {"public_ip": ""}, "source.public_ip empty")
+    check(doc["destination"] == {"hostname": target, "port": 33434}, "destination hostname and port")
+    runs = doc["traceroute"]["runs"]
+    check(len(runs) == a.runs, f"{a.runs} runs")
+    for n, run in enumerate(runs, 1):
+        check(ID.match(run["run_id"]) is not None, f"run {n} id")
+        check(run["source"]["ip_address"] == a.source, f"run {n} source address")
+        check(run["destination"] == {"ip_address": target, "port": 0}, f"run {n} destination")
+        hops = run["hops"]
+        check([h["ttl"] for h in hops] == list(range(1, len(expected) + 1)), f"run {n} ttls 1..{len(expected)}")
+        for ttl, (hop, want) in enumerate(zip(hops, expected), 1):
+            if ttl == a.silent:
+                check(hop == {"ttl": ttl, "ip_address": "", "rtt": 0, "reachable": False},
+                      f"run {n} ttl {ttl} silent")
+            else:
+                check(hop["ip_address"] == want and hop["reachable"] is True and 0 < hop["rtt"] < 1000
+                      and list(hop) == ["ttl", "ip_address", "rtt", "reachable"],
+                      f"run {n} ttl {ttl} is {want}")
+    n_hops = len(expected)
+    check(doc["traceroute"]["hop_count"] == {"avg": n_hops, "min": n_hops, "max": n_hops}, f"hop_count {n_hops}")
+    e2e = doc["e2e_probe"]
+    check(e2e["packets_sent"] == a.e2e and e2e["packets_received"] == a.e2e, f"e2e {a.e2e} sent and received")
+    check(e2e["packet_loss_percentage"] == 0, "e2e loss 0")
+    check(len(e2e["rtts"]) == a.e2e and all(v > 0 for v in e2e["rtts"]), "e2e rtts all > 0")
+    check(0 < e2e["rtt"]["min"] <= e2e["rtt"]["avg"] <= e2e["rtt"]["max"] < 1000, "e2e rtt min <= avg <= max")
+    check(e2e["jitter"] >= 0, "e2e jitter >= 0")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

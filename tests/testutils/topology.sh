@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The project's own test network: a chain of routers in network namespaces.
+#
+#   topology.sh up PREFIX [--routers N] [--silent-hop K]
+#   topology.sh down PREFIX
+#   topology.sh hops PREFIX [--routers N]     # expected hop addresses, one per line
+#
+#   ${PREFIX}c --link1-- ${PREFIX}r1 --link2-- ... ${PREFIX}rN --link(N+1)-- ${PREFIX}d
+#
+# Link i is 192.0.2.(4i)/30: the upstream end .4i+1, the downstream end .4i+2, so
+# router i answers from 192.0.2.(4i+2). The destination answers the whole of
+# 203.0.113.0/24 (a local route on lo). Only documentation addresses, only inside
+# namespaces made here. Routers forward with ICMP rate limits off; --silent-hop K
+# makes router K drop the ICMP it would send itself (it still forwards).
+set -euo pipefail
+
+usage() { echo "usage: $0 up|down|hops PREFIX [--routers N] [--silent-hop K]" >&2; exit 2; }
+[[ $# -ge 2 ]] || usage
+cmd=$1 prefix=$2
+shift 2
+routers=8 silent=0
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --routers) routers=$2; shift 2 ;;
+    --silent-hop) silent=$2; shift 2 ;;
+    *) usage ;;
+  esac
+done
+(( routers >= 1 && routers <= 60 )) || { echo "topology: --routers must be 1..60" >&2; exit 2; }
+(( ${#prefix} <= 6 )) || { echo "topology: PREFIX must be at most 6 characters (interface names)" >&2; exit 2; }
+
+ns_name() {  # position 0 = client, 1..N = routers, N+1 = destination
+  if (( $1 == 0 )); then echo "${prefix}c"; elif (( $1 == routers + 1 )); then echo "${prefix}d"; else echo "${prefix}r$1"; fi
+}
+addr() { echo "192.0.2.$(( 4 * $1 + $2 ))"; }  # link i, end 1 (upstream) or 2 (downstream)
+nx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+down() {
+  local ns
+  for ns in $(ip netns list | awk '{print $1}' | grep -E "^${prefix}(c|d|r[0-9]+)$" || true); do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+    rm -rf "/etc/netns/$ns"
+  done
+}
+
+up() {
+  down
+  local i ns
+  for (( i = 0; i <= routers + 1; i++ )); do
+    ns=$(ns_name "$i")
+    ip netns add "$ns"
+    # `ip netns exec` bind-mounts this over /etc/resolv.conf: name lookups made
+    # inside the test network go to the namespace's own loopback, never out.
+    mkdir -p "/etc/netns/$ns"
+    echo "nameserver 127.0.0.1" >"/etc/netns/$ns/resolv.conf"
+    nx "$ns" ip link set lo up
+    nx "$ns" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 \
+      net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+  done
+  for (( i = 1; i <= routers + 1; i++ )); do
+    local up_ns down_ns
+    up_ns=$(ns_name $(( i - 1 ))) down_ns=$(ns_name "$i")
+    ip link add "${prefix}l${i}a" netns "$up_ns" type veth peer name "${prefix}l${i}b" netns "$down_ns"
+    nx "$up_ns" ip addr add "$(addr "$i" 1)/30" dev "${prefix}l${i}a"
+    nx "$down_ns" ip addr add "$(addr "$i" 2)/30" dev "${prefix}l${i}b"
+    nx "$up_ns" ip link set "${prefix}l${i}a" up
+    nx "$down_ns" ip link set "${prefix}l${i}b" up
+  done
+  # Routes: towards the destination side via the next hop, back via the previous one.
+  nx "$(ns_name 0)" ip route add default via "$(addr 1 2)"
+  for (( i = 1; i <= routers; i++ )); do
+    ns=$(ns_name "$i")
+    nx "$ns" sysctl -qw net.ipv4.ip_forward=1
+    nx "$ns" ip route add default via "$(addr $(( i + 1 )) 2)"
+    local j
+    for (( j = 1; j < i; j++ )); do
+      nx "$ns" ip route replace "$(addr "$j" 0)/30" via "$(addr "$i" 1)"
+    done
+  done
+  ns=$(ns_name $(( routers + 1 )))
+  nx "$ns" ip route add default via "$(addr $(( routers + 1 )) 1)"
+  nx "$ns" ip route add local 203.0.113.0/24 dev lo
+  if (( silent >= 1 && silent <= routers )); then
+    nx "$(ns_name "$silent")" nft -f - <<'NFT'
+table inet silent {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    meta l4proto { icmp, ipv6-icmp } drop
+  }
+}
+NFT
+  fi
+}
+
+hops() {
+  local i
+  for (( i = 1; i <= routers; i++ )); do addr "$i" 2; done
+  echo 203.0.113.5
+}
+
+case $cmd in
+  up) up ;;
+  down) down ;;
+  hops) hops ;;
+  *) usage ;;
+esac
