@@ -79,6 +79,15 @@ check "client as nobody exits 0" test "$(cat "$work/full.rc")" = 0
 judge full --hops "$hops" --runs 3 --e2e 5
 check "daemon logged the caller's identity" grep -q "uid=65534 user=nobody" "$work/daemon.log"
 
+# --- 1b. several clients at once, each judged on its own -------------------------------
+pids=()
+for n in 1 2 3 4; do trace "concurrent$n" --proto icmp -q 2 -Q 2 --timeout 1000 -m 15 203.0.113.5 & pids+=($!); done
+wait "${pids[@]}"  # not a bare `wait`: the daemon is a background job too
+for n in 1 2 3 4; do
+  check "concurrent client $n exits 0" test "$(cat "$work/concurrent$n.rc")" = 0
+  judge "concurrent$n" --hops "$hops" --runs 2 --e2e 2
+done
+
 # --- 2. the same network with router 3 silent ------------------------------------------
 kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
 "$topology" up "$prefix" --routers 8 --silent-hop 3
