@@ -1,6 +1,9 @@
-// The local address the kernel would use to reach a target (upstream's
-// "UDP dial" trick: connect a UDP socket, read its name; nothing is sent).
+// The local side of a trace: which source address the kernel would use to
+// reach a target (upstream's "UDP dial" trick: connect a UDP socket, read its
+// name; nothing is sent), and a UDP port held for the length of a run.
 #pragma once
+
+#include <memory>
 
 #include "shared/common/ip_address.hpp"
 
@@ -9,5 +12,16 @@ namespace ddtr::platform {
 // The source address and the ephemeral port the kernel picked. Throws
 // ddtr::Error (e.g. NETUNREACH when there is no route).
 Endpoint local_endpoint_for(const Endpoint& target);
+
+// A connected UDP socket kept open so that its ephemeral port stays ours while
+// a run sends raw probes from it (upstream's port reservation): replies quote
+// this port, so it tells concurrent runs apart.
+class PortReservation {
+ public:
+  virtual ~PortReservation() = default;
+  virtual Endpoint local() const = 0;
+};
+
+std::unique_ptr<PortReservation> reserve_udp_port(const Endpoint& target);
 
 }  // namespace ddtr::platform

@@ -5,8 +5,7 @@
 #include <algorithm>
 
 #include "daemon/engine/target_resolver.hpp"
-#include "daemon/probes/icmp/icmp_probe.hpp"
-#include "platform/local_address.hpp"
+#include "daemon/engine/probe_factory.hpp"
 #include "platform/source_sink.hpp"
 #include "shared/result/normalize.hpp"
 
@@ -57,7 +56,7 @@ void validate_request(const TraceParams& p) {
   if (p.protocol == "tcp" && !is_known_tcp_method(p.tcp_method)) {
     throw Error(ErrorCode::Unknown, "unexpected TCPMethod: " + p.tcp_method);
   }
-  if (p.protocol != "icmp") throw not_implemented("protocol \"" + p.protocol + "\"", " (available: icmp)");
+  if (p.protocol == "tcp") throw not_implemented("protocol \"tcp\"", " (available: icmp, udp)");
   if (p.port < 0 || p.port > 65535) {
     throw Error(ErrorCode::InvalidRequest, "invalid port " + std::to_string(p.port) + ": must be 0..65535");
   }
@@ -115,10 +114,6 @@ void TraceJob::cancel() {
 
 void TraceJob::on_resolved(const Endpoint& target) {
   target_ = target;
-  if (target.address.is_v6()) {
-    fail(not_implemented("IPv6 traceroute"));
-    return;
-  }
   int queries = std::max(params_.traceroute_queries, 0);
   int e2e = std::max(params_.e2e_queries, 0);
   outstanding_ = queries + e2e;
@@ -132,23 +127,16 @@ void TraceJob::on_resolved(const Endpoint& target) {
 
 std::shared_ptr<ParallelRun> TraceJob::make_run(int min_ttl, ParallelRun::HopCallback on_hop,
                                                 std::function<void(std::variant<Run, Error>)> on_done) {
-  Endpoint local = platform::local_endpoint_for(Endpoint{target_.address, 80});
-  auto lease = context_.ids->lease();
-  if (!lease) throw Error(ErrorCode::Unknown, "no free ICMP echo identifier: too many traces at once");
-  probes::IcmpProbeConfig config{local.address.to_v4(), target_.address.to_v4(), lease->id(), min_ttl,
-                                 params_.max_ttl};
-  auto strategy = std::make_unique<probes::IcmpV4Probe>(config);
+  PreparedRun prepared = prepare_run(params_, target_, min_ttl, *context_.ids);
   auto handle = platform::new_source_sink(context_.io, target_.address, params_.use_windows_driver);
   RunConfig run_config{min_ttl, params_.max_ttl, std::chrono::milliseconds(params_.delay_ms),
                        std::chrono::milliseconds(params_.timeout_ms)};
-  Run skeleton;
-  skeleton.source = {ip_text(local.address), local.port, {}};
-  skeleton.destination = {ip_text(target_.address), 0, {}};  // ICMP: destination port 0
-  // The lease lives as long as the run's done callback, i.e. until the run ends.
-  auto shared_lease = std::make_shared<IdLease>(std::move(*lease));
+  // The identities (echo id lease, reserved port) live as long as the run's
+  // done callback, i.e. until the run ends.
   return std::make_shared<ParallelRun>(
-      context_.io, std::move(strategy), std::move(handle), run_config, std::move(on_hop),
-      [skeleton, shared_lease, on_done = std::move(on_done)](RunResult result) {
+      context_.io, std::move(prepared.strategy), std::move(handle), run_config, std::move(on_hop),
+      [skeleton = std::move(prepared.skeleton), identities = std::move(prepared.identities),
+       on_done = std::move(on_done)](RunResult result) {
         if (auto* error = std::get_if<Error>(&result)) {
           on_done(std::move(*error));
           return;

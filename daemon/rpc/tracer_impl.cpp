@@ -116,8 +116,9 @@ kj::Promise<void> TracerImpl::info(InfoContext context) {
   info.setCallerUid(peer_.uid);
   info.setCallerGid(peer_.gid);
   info.setCallerPid(peer_.pid);
-  auto protocols = info.initProtocols(1);
+  auto protocols = info.initProtocols(2);
   protocols.set(0, "icmp");
+  protocols.set(1, "udp");
   return kj::READY_NOW;
 }
 

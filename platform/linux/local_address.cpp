@@ -10,8 +10,9 @@
 #include "shared/common/error.hpp"
 
 namespace ddtr::platform {
+namespace {
 
-Endpoint local_endpoint_for(const Endpoint& target) {
+UniqueFd connected_udp_socket(const Endpoint& target) {
   bool v6 = target.address.is_v6();
   UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) throw_errno("failed to create UDP socket", errno);
@@ -36,12 +37,16 @@ Endpoint local_endpoint_for(const Endpoint& target) {
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&peer), length) != 0) {
     throw_errno("failed to dial UDP " + target.address.to_string(), errno);
   }
+  return fd;
+}
+
+Endpoint socket_name(int fd) {
   sockaddr_storage local{};
   socklen_t local_length = sizeof local;
-  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &local_length) != 0) {
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) != 0) {
     throw_errno("getsockname failed", errno);
   }
-  if (v6) {
+  if (local.ss_family == AF_INET6) {
     auto* sin6 = reinterpret_cast<sockaddr_in6*>(&local);
     boost::asio::ip::address_v6::bytes_type bytes;
     std::memcpy(bytes.data(), &sin6->sin6_addr, bytes.size());
@@ -51,6 +56,24 @@ Endpoint local_endpoint_for(const Endpoint& target) {
   boost::asio::ip::address_v4::bytes_type bytes;
   std::memcpy(bytes.data(), &sin->sin_addr, bytes.size());
   return {boost::asio::ip::address_v4(bytes), ntohs(sin->sin_port)};
+}
+
+class UdpPortReservation final : public PortReservation {
+ public:
+  explicit UdpPortReservation(UniqueFd fd) : fd_(std::move(fd)), local_(socket_name(fd_.get())) {}
+  Endpoint local() const override { return local_; }
+
+ private:
+  UniqueFd fd_;
+  Endpoint local_;
+};
+
+}  // namespace
+
+Endpoint local_endpoint_for(const Endpoint& target) { return socket_name(connected_udp_socket(target).get()); }
+
+std::unique_ptr<PortReservation> reserve_udp_port(const Endpoint& target) {
+  return std::make_unique<UdpPortReservation>(connected_udp_socket(target));
 }
 
 }  // namespace ddtr::platform

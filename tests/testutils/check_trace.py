@@ -2,6 +2,7 @@
 """Judges one datadog-traceroute JSON document against the test topology.
 
 check_trace.py FILE --hops "a b c ... target" --runs N --e2e N [--silent K] [--source IP]
+               [--protocol icmp|udp] [--run-port N] [--port N] [--target TEXT]
 Prints "ok - ..." / "not ok - ..." per check and exits 1 if any failed.
 """
 import argparse
@@ -21,6 +22,10 @@ def main():
     ap.add_argument("--silent", type=int, default=0)
     ap.add_argument("--source", default="192.0.2.5")
     ap.add_argument("--label", default="trace")
+    ap.add_argument("--protocol", default="icmp")
+    ap.add_argument("--port", type=int, default=33434, help="destination.port of the document")
+    ap.add_argument("--run-port", type=int, default=0, help="each run's destination port (ICMP: 0)")
+    ap.add_argument("--target", help="destination.hostname, when it is not the last hop's address")
     a = ap.parse_args()
     expected = a.hops.split()
     target = expected[-1]
@@ -37,15 +42,16 @@ def main():
     check(list(doc) == ["test_run_id", "protocol", "source", "destination", "traceroute", "e2e_probe"],
           "top-level keys in Go order")
     check(ID.match(doc["test_run_id"]) is not None, "test_run_id is 22 base64url chars")
-    check(doc["protocol"] == "icmp", "protocol icmp")
+    check(doc["protocol"] == a.protocol, f"protocol {a.protocol}")
     check(doc["source"] == {"public_ip": ""}, "source.public_ip empty")
-    check(doc["destination"] == {"hostname": target, "port": 33434}, "destination hostname and port")
+    check(doc["destination"] == {"hostname": a.target or target, "port": a.port}, "destination hostname and port")
     runs = doc["traceroute"]["runs"]
     check(len(runs) == a.runs, f"{a.runs} runs")
     for n, run in enumerate(runs, 1):
         check(ID.match(run["run_id"]) is not None, f"run {n} id")
         check(run["source"]["ip_address"] == a.source, f"run {n} source address")
-        check(run["destination"] == {"ip_address": target, "port": 0}, f"run {n} destination")
+        check(run["destination"] == {"ip_address": target, "port": a.run_port}, f"run {n} destination")
+        check(0 <= run["source"]["port"] <= 65535, f"run {n} source port")
         hops = run["hops"]
         check([h["ttl"] for h in hops] == list(range(1, len(expected) + 1)), f"run {n} ttls 1..{len(expected)}")
         for ttl, (hop, want) in enumerate(zip(hops, expected), 1):

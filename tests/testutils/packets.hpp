@@ -50,3 +50,43 @@ inline std::vector<std::uint8_t> icmp_echo_reply(boost::asio::ip::address_v4 fro
 }
 
 }  // namespace ddtr::testutils
+
+#include "daemon/probes/wire/ipv6_header.hpp"
+
+namespace ddtr::testutils {
+
+inline std::vector<std::uint8_t> ipv6_packet(const boost::asio::ip::address_v6& src,
+                                             const boost::asio::ip::address_v6& dst, std::uint8_t next_header,
+                                             const std::vector<std::uint8_t>& payload) {
+  std::vector<std::uint8_t> packet(probes::kIpv6HeaderSize + payload.size());
+  probes::write_ipv6_header(packet, probes::Ipv6Header{static_cast<std::uint16_t>(payload.size()), next_header, 64,
+                                                       src, dst});
+  std::copy(payload.begin(), payload.end(), packet.begin() + probes::kIpv6HeaderSize);
+  return packet;
+}
+
+// ICMPv6 error from `router`, quoting as much of `original` as fits (Linux
+// quotes up to the minimum MTU, i.e. all of a small probe).
+inline std::vector<std::uint8_t> icmpv6_error(const boost::asio::ip::address_v6& router,
+                                              const boost::asio::ip::address_v6& to, std::uint8_t type,
+                                              std::uint8_t code, const std::vector<std::uint8_t>& original) {
+  std::vector<std::uint8_t> icmp = {type, code, 0, 0, 0, 0, 0, 0};
+  icmp.insert(icmp.end(), original.begin(), original.end());
+  auto sum = probes::ipv6_transport_checksum(router, to, probes::kProtoIcmpv6, icmp);
+  icmp[2] = static_cast<std::uint8_t>(sum >> 8);
+  icmp[3] = static_cast<std::uint8_t>(sum);
+  return ipv6_packet(router, to, probes::kProtoIcmpv6, icmp);
+}
+
+inline std::vector<std::uint8_t> icmpv6_echo_reply(const boost::asio::ip::address_v6& from,
+                                                   const boost::asio::ip::address_v6& to, std::uint16_t id,
+                                                   std::uint16_t seq) {
+  std::vector<std::uint8_t> icmp = {129, 0, 0, 0, static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id),
+                                    static_cast<std::uint8_t>(seq >> 8), static_cast<std::uint8_t>(seq), 0};
+  auto sum = probes::ipv6_transport_checksum(from, to, probes::kProtoIcmpv6, icmp);
+  icmp[2] = static_cast<std::uint8_t>(sum >> 8);
+  icmp[3] = static_cast<std::uint8_t>(sum);
+  return ipv6_packet(from, to, probes::kProtoIcmpv6, icmp);
+}
+
+}  // namespace ddtr::testutils

@@ -3,18 +3,21 @@
 #
 #   topology.sh up PREFIX [--routers N] [--silent-hop K]
 #   topology.sh down PREFIX
-#   topology.sh hops PREFIX [--routers N]     # expected hop addresses, one per line
+#   topology.sh hops PREFIX [--routers N]     # expected IPv4 hop addresses, one per line
+#   topology.sh hops6 PREFIX [--routers N]    # expected IPv6 hop addresses, one per line
 #
 #   ${PREFIX}c --link1-- ${PREFIX}r1 --link2-- ... ${PREFIX}rN --link(N+1)-- ${PREFIX}d
 #
 # Link i is 192.0.2.(4i)/30: the upstream end .4i+1, the downstream end .4i+2, so
-# router i answers from 192.0.2.(4i+2). The destination answers the whole of
-# 203.0.113.0/24 (a local route on lo). Only documentation addresses, only inside
+# router i answers from 192.0.2.(4i+2). In IPv6, link i is 2001:db8:1:i::/64
+# (::1 upstream, ::2 downstream), so router i answers from 2001:db8:1:i::2.
+# The destination answers the whole of 203.0.113.0/24 (a local route on lo)
+# and 2001:db8:ffff::5. Only documentation addresses, only inside
 # namespaces made here. Routers forward with ICMP rate limits off; --silent-hop K
 # makes router K drop the ICMP it would send itself (it still forwards).
 set -euo pipefail
 
-usage() { echo "usage: $0 up|down|hops PREFIX [--routers N] [--silent-hop K]" >&2; exit 2; }
+usage() { echo "usage: $0 up|down|hops|hops6 PREFIX [--routers N] [--silent-hop K]" >&2; exit 2; }
 [[ $# -ge 2 ]] || usage
 cmd=$1 prefix=$2
 shift 2
@@ -33,6 +36,7 @@ ns_name() {  # position 0 = client, 1..N = routers, N+1 = destination
   if (( $1 == 0 )); then echo "${prefix}c"; elif (( $1 == routers + 1 )); then echo "${prefix}d"; else echo "${prefix}r$1"; fi
 }
 addr() { echo "192.0.2.$(( 4 * $1 + $2 ))"; }  # link i, end 1 (upstream) or 2 (downstream)
+addr6() { echo "2001:db8:1:$(printf %x "$1")::$2"; }
 nx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 down() {
@@ -56,7 +60,8 @@ up() {
     echo "nameserver 127.0.0.1" >"/etc/netns/$ns/resolv.conf"
     nx "$ns" ip link set lo up
     nx "$ns" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 \
-      net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+      net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+      net.ipv6.icmp.ratelimit=0 net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
   done
   for (( i = 1; i <= routers + 1; i++ )); do
     local up_ns down_ns
@@ -64,23 +69,39 @@ up() {
     ip link add "${prefix}l${i}a" netns "$up_ns" type veth peer name "${prefix}l${i}b" netns "$down_ns"
     nx "$up_ns" ip addr add "$(addr "$i" 1)/30" dev "${prefix}l${i}a"
     nx "$down_ns" ip addr add "$(addr "$i" 2)/30" dev "${prefix}l${i}b"
+    nx "$up_ns" ip -6 addr add "$(addr6 "$i" 1)/64" dev "${prefix}l${i}a" nodad
+    nx "$down_ns" ip -6 addr add "$(addr6 "$i" 2)/64" dev "${prefix}l${i}b" nodad
     nx "$up_ns" ip link set "${prefix}l${i}a" up
     nx "$down_ns" ip link set "${prefix}l${i}b" up
+    # Permanent neighbour entries: no ARP or neighbour discovery on the path,
+    # so the first probes of a trace are not lost while addresses resolve.
+    local mac_a mac_b
+    mac_a=$(nx "$up_ns" cat "/sys/class/net/${prefix}l${i}a/address")
+    mac_b=$(nx "$down_ns" cat "/sys/class/net/${prefix}l${i}b/address")
+    nx "$up_ns" ip neigh replace "$(addr "$i" 2)" lladdr "$mac_b" dev "${prefix}l${i}a" nud permanent
+    nx "$up_ns" ip -6 neigh replace "$(addr6 "$i" 2)" lladdr "$mac_b" dev "${prefix}l${i}a" nud permanent
+    nx "$down_ns" ip neigh replace "$(addr "$i" 1)" lladdr "$mac_a" dev "${prefix}l${i}b" nud permanent
+    nx "$down_ns" ip -6 neigh replace "$(addr6 "$i" 1)" lladdr "$mac_a" dev "${prefix}l${i}b" nud permanent
   done
   # Routes: towards the destination side via the next hop, back via the previous one.
   nx "$(ns_name 0)" ip route add default via "$(addr 1 2)"
+  nx "$(ns_name 0)" ip -6 route add default via "$(addr6 1 2)"
   for (( i = 1; i <= routers; i++ )); do
     ns=$(ns_name "$i")
-    nx "$ns" sysctl -qw net.ipv4.ip_forward=1
+    nx "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
     nx "$ns" ip route add default via "$(addr $(( i + 1 )) 2)"
+    nx "$ns" ip -6 route add default via "$(addr6 $(( i + 1 )) 2)"
     local j
     for (( j = 1; j < i; j++ )); do
       nx "$ns" ip route replace "$(addr "$j" 0)/30" via "$(addr "$i" 1)"
+      nx "$ns" ip -6 route replace "$(addr6 "$j" "")/64" via "$(addr6 "$i" 1)"
     done
   done
   ns=$(ns_name $(( routers + 1 )))
   nx "$ns" ip route add default via "$(addr $(( routers + 1 )) 1)"
   nx "$ns" ip route add local 203.0.113.0/24 dev lo
+  nx "$ns" ip -6 route add default via "$(addr6 $(( routers + 1 )) 1)"
+  nx "$ns" ip -6 addr add 2001:db8:ffff::5/128 dev lo nodad
   if (( silent >= 1 && silent <= routers )); then
     nx "$(ns_name "$silent")" nft -f - <<'NFT'
 table inet silent {
@@ -99,9 +120,16 @@ hops() {
   echo 203.0.113.5
 }
 
+hops6() {
+  local i
+  for (( i = 1; i <= routers; i++ )); do addr6 "$i" 2; done
+  echo 2001:db8:ffff::5
+}
+
 case $cmd in
   up) up ;;
   down) down ;;
   hops) hops ;;
+  hops6) hops6 ;;
   *) usage ;;
 esac

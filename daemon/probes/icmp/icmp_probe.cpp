@@ -1,57 +1,52 @@
 #include "daemon/probes/icmp/icmp_probe.hpp"
 
 #include "daemon/probes/icmp/icmp_packet_build.hpp"
-#include "daemon/probes/icmp/icmp_packet_parse.hpp"
-#include "shared/common/error.hpp"
+#include "daemon/probes/wire/icmp_message.hpp"
 
 namespace ddtr::probes {
 
-platform::PacketFilterSpec IcmpV4Probe::filter() const { return {platform::FilterType::Icmp, {}, {}}; }
+IcmpProbe::IcmpProbe(IcmpProbeConfig config)
+    : config_(config), sent_(config.min_ttl, config.max_ttl, "icmpDriver") {
+  if (config_.local.is_v6() != config_.target.is_v6()) {
+    throw Error(ErrorCode::Unknown, "ICMP traceroute: local and target addresses are of different families");
+  }
+}
+
+platform::PacketFilterSpec IcmpProbe::filter() const { return {platform::FilterType::Icmp, {}, {}}; }
 
 // Upstream hands the sink target:80; the port means nothing for ICMP.
-Endpoint IcmpV4Probe::destination() const { return {IpAddress(config_.target), 80}; }
+Endpoint IcmpProbe::destination() const { return {config_.target, 80}; }
 
-bool IcmpV4Probe::was_sent(int ttl) const {
-  return ttl >= config_.min_ttl && ttl <= config_.max_ttl && ttl >= 0 && ttl < 256 && sent_.test(ttl);
+std::vector<std::uint8_t> IcmpProbe::build_probe(int ttl) {
+  sent_.mark(ttl);
+  auto t = static_cast<std::uint8_t>(ttl);
+  if (config_.target.is_v6()) {
+    return build_icmp_echo_v6(config_.local.to_v6(), config_.target.to_v6(), config_.echo_id, t);
+  }
+  return build_icmp_echo_v4(config_.local.to_v4(), config_.target.to_v4(), config_.echo_id, t);
 }
 
-std::vector<std::uint8_t> IcmpV4Probe::build_probe(int ttl) {
-  if (ttl < config_.min_ttl || ttl > config_.max_ttl || ttl < 1 || ttl > 255) {
-    throw Error(ErrorCode::Unknown, "icmpDriver asked to send invalid TTL " + std::to_string(ttl));
-  }
-  if (sent_.test(ttl)) {
-    throw Error(ErrorCode::Unknown,
-                "icmpDriver asked to send probe for TTL " + std::to_string(ttl) + " but it was already sent");
-  }
-  sent_.set(ttl);
-  return build_icmp_echo_v4(config_.local, config_.target, config_.echo_id, static_cast<std::uint8_t>(ttl));
-}
-
-std::optional<ProbeResponse> IcmpV4Probe::match(std::span<const std::uint8_t> ip_packet) const {
-  auto reply = parse_icmp_v4_reply(ip_packet);
-  if (!reply) return std::nullopt;
-  if (reply->type == kIcmpTimeExceeded) {
+std::optional<ProbeResponse> IcmpProbe::match(std::span<const std::uint8_t> ip_packet) const {
+  auto m = parse_icmp_message(ip_packet);
+  if (!m || m->is_v6() != config_.target.is_v6()) return std::nullopt;
+  if (m->kind == IcmpKind::TimeExceeded) {
     // Any code, as upstream. The quote must be our probe: to our target, from
     // our address, an echo request with our id and a sequence we sent.
-    if (!reply->quoted || !reply->quoted_echo) return std::nullopt;
-    if (reply->quoted->dst != config_.target || reply->quoted->src != config_.local) return std::nullopt;
-    if (reply->quoted_echo->type != kIcmpEchoRequest || reply->quoted_echo->id != config_.echo_id) {
-      return std::nullopt;
-    }
-    int ttl = reply->quoted_echo->seq & 0xff;
-    if (!was_sent(ttl)) return std::nullopt;
-    return ProbeResponse{ttl, IpAddress(reply->outer.src), false};
+    if (!m->quoted || m->quoted->dst != config_.target || m->quoted->src != config_.local) return std::nullopt;
+    auto echo = quoted_echo_request(*m->quoted);
+    if (!echo || echo->id != config_.echo_id) return std::nullopt;
+    int ttl = echo->seq & 0xff;
+    if (!sent_.was_sent(ttl)) return std::nullopt;
+    return ProbeResponse{ttl, m->outer_src, false};
   }
-  if (reply->type == kIcmpEchoReply) {
+  if (m->kind == IcmpKind::EchoReply) {
     // Deliberate deviation: the reply must come from the target (upstream takes
     // any source) and be addressed to us.
-    if (reply->echo_id != config_.echo_id || reply->outer.src != config_.target ||
-        reply->outer.dst != config_.local) {
+    if (m->echo_id != config_.echo_id || m->outer_src != config_.target || m->outer_dst != config_.local) {
       return std::nullopt;
     }
-    int ttl = reply->echo_seq;
-    if (reply->echo_seq > 255 || !was_sent(ttl)) return std::nullopt;
-    return ProbeResponse{ttl, IpAddress(reply->outer.src), true};
+    if (m->echo_seq > 255 || !sent_.was_sent(m->echo_seq)) return std::nullopt;
+    return ProbeResponse{m->echo_seq, m->outer_src, true};
   }
   return std::nullopt;
 }

@@ -1,25 +1,24 @@
-// The ICMP probe strategy (IPv4): echo requests with id = a leased echo id and
-// sequence = TTL; routers answer Time Exceeded quoting the probe, the target
-// answers Echo Reply.
+// The ICMP probe strategy, IPv4 and IPv6: echo requests with id = a leased
+// echo id and sequence = TTL; routers answer Time Exceeded quoting the probe,
+// the target answers Echo Reply.
 #pragma once
 
-#include <bitset>
-
 #include "daemon/probes/probe_strategy.hpp"
+#include "daemon/probes/sent_ttls.hpp"
 
 namespace ddtr::probes {
 
 struct IcmpProbeConfig {
-  boost::asio::ip::address_v4 local;
-  boost::asio::ip::address_v4 target;
+  IpAddress local;   // same family as target
+  IpAddress target;
   std::uint16_t echo_id = 0;
   int min_ttl = 1;
   int max_ttl = 30;
 };
 
-class IcmpV4Probe final : public ProbeStrategy {
+class IcmpProbe final : public ProbeStrategy {
  public:
-  explicit IcmpV4Probe(IcmpProbeConfig config) : config_(config) {}
+  explicit IcmpProbe(IcmpProbeConfig config);
 
   platform::PacketFilterSpec filter() const override;
   Endpoint destination() const override;
@@ -27,10 +26,8 @@ class IcmpV4Probe final : public ProbeStrategy {
   std::optional<ProbeResponse> match(std::span<const std::uint8_t> ip_packet) const override;
 
  private:
-  bool was_sent(int ttl) const;
-
   IcmpProbeConfig config_;
-  std::bitset<256> sent_;
+  SentTtls sent_;
 };
 
 }  // namespace ddtr::probes

@@ -3,7 +3,6 @@
 #include <random>
 
 #include "daemon/probes/icmp/icmp_packet_build.hpp"
-#include "daemon/probes/icmp/icmp_packet_parse.hpp"
 #include "daemon/probes/icmp/icmp_probe.hpp"
 #include "daemon/probes/wire/checksum.hpp"
 #include "shared/common/error.hpp"
@@ -75,7 +74,7 @@ TEST(Ipv4Parse, RejectsMalformedHeaders) {
 
 class IcmpProbeTest : public ::testing::Test {
  protected:
-  IcmpV4Probe probe{IcmpProbeConfig{kLocal, kTarget, 42, 1, 30}};
+  IcmpProbe probe{IcmpProbeConfig{IpAddress(kLocal), IpAddress(kTarget), 42, 1, 30}};
 };
 
 TEST_F(IcmpProbeTest, TimeExceededQuotingOurProbeIsAHop) {
@@ -102,7 +101,7 @@ TEST_F(IcmpProbeTest, EchoReplyFromTheTargetIsTheDestination) {
 TEST_F(IcmpProbeTest, ForeignPacketsDoNotMatch) {
   auto sent = probe.build_probe(4);
   // Another trace's echo id.
-  IcmpV4Probe other{IcmpProbeConfig{kLocal, kTarget, 43, 1, 30}};
+  IcmpProbe other{IcmpProbeConfig{IpAddress(kLocal), IpAddress(kTarget), 43, 1, 30}};
   auto theirs = other.build_probe(4);
   EXPECT_FALSE(probe.match(testutils::icmp_error(kRouter, kLocal, 11, 0, theirs)));
   EXPECT_FALSE(probe.match(testutils::icmp_echo_reply(kTarget, kLocal, 43, 4)));

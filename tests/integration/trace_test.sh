@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Integration: the daemon as root inside a namespace network of 8 routers, the
 # client as `nobody` with no capabilities, real packets end to end.
-#   icmp_trace_test.sh BIN_DIR
+#   trace_test.sh BIN_DIR
 # Exit 77 (ctest: skipped) without root or network namespaces.
 set -uo pipefail
 
@@ -88,19 +88,39 @@ for n in 1 2 3 4; do
   judge "concurrent$n" --hops "$hops" --runs 2 --e2e 2
 done
 
-# --- 2. the same network with router 3 silent ------------------------------------------
+# --- 1c. UDP, and both protocols over IPv6, on the same network ---------------------------
+trace udp4 --proto udp -q 2 -Q 3 --timeout 1000 -m 15 203.0.113.5
+check "UDP over IPv4 exits 0" test "$(cat "$work/udp4.rc")" = 0
+judge udp4 --hops "$hops" --runs 2 --e2e 3 --protocol udp --run-port 33434
+
+trace udp4port --proto udp -q 1 -Q 1 --timeout 1000 -m 15 -p 9999 203.0.113.5:4242
+check "UDP to host:port exits 0" test "$(cat "$work/udp4port.rc")" = 0
+judge udp4port --hops "$hops" --runs 1 --e2e 1 --protocol udp --port 9999 --run-port 4242 --target 203.0.113.5:4242
+
+hops6=$("$topology" hops6 "$prefix" --routers 8 | tr '\n' ' ')
+trace icmp6 --proto icmp -q 2 -Q 2 --timeout 1000 -m 15 2001:db8:ffff::5
+check "ICMP over IPv6 exits 0" test "$(cat "$work/icmp6.rc")" = 0
+judge icmp6 --hops "$hops6" --runs 2 --e2e 2 --source 2001:db8:1:1::1
+
+trace udp6 --proto udp -q 2 -Q 2 --timeout 1000 -m 15 2001:db8:ffff::5
+check "UDP over IPv6 exits 0" test "$(cat "$work/udp6.rc")" = 0
+judge udp6 --hops "$hops6" --runs 2 --e2e 2 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
+
+# --- 2. the same network with router 3 silent, both families, both protocols -----------
 kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
 "$topology" up "$prefix" --routers 8 --silent-hop 3
 check "daemon restarts on the silent-hop network" start_daemon
 trace silent --proto icmp -q 2 -Q 2 --timeout 500 -m 15 203.0.113.5
 check "silent-hop trace exits 0" test "$(cat "$work/silent.rc")" = 0
 judge silent --hops "$hops" --runs 2 --e2e 2 --silent 3
+trace silent_udp6 --proto udp -q 1 -Q 1 --timeout 500 -m 15 2001:db8:ffff::5
+judge silent_udp6 --hops "$hops6" --runs 1 --e2e 1 --silent 3 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
 
 # --- 3. errors --------------------------------------------------------------------------
-trace udp --proto udp -q 1 -Q 0 203.0.113.5
-check "an unimplemented protocol is refused with exit 1" test "$(cat "$work/udp.rc")" = 1
-check "... and an Error: line naming it" grep -q '^Error: failed to run traceroute: protocol "udp" is not implemented' "$work/udp.err"
-check "... and nothing on stdout" test ! -s "$work/udp.json"
+trace tcp --proto tcp -q 1 -Q 0 203.0.113.5
+check "an unimplemented protocol is refused with exit 1" test "$(cat "$work/tcp.rc")" = 1
+check "... and an Error: line naming it" grep -q '^Error: failed to run traceroute: protocol "tcp" is not implemented' "$work/tcp.err"
+check "... and nothing on stdout" test ! -s "$work/tcp.json"
 
 trace badflag --proto icmp -p notaport 203.0.113.5
 check "a bad flag exits 2" test "$(cat "$work/badflag.rc")" = 2
