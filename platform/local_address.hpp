@@ -24,4 +24,8 @@ class PortReservation {
 
 std::unique_ptr<PortReservation> reserve_udp_port(const Endpoint& target);
 
+// A TCP socket bound to (local, ephemeral port) and never listening: the port
+// is ours for the run, and the kernel answers the target's SYN-ACK with a RST.
+std::unique_ptr<PortReservation> reserve_tcp_port(const IpAddress& local);
+
 }  // namespace ddtr::platform

@@ -56,7 +56,9 @@ void validate_request(const TraceParams& p) {
   if (p.protocol == "tcp" && !is_known_tcp_method(p.tcp_method)) {
     throw Error(ErrorCode::Unknown, "unexpected TCPMethod: " + p.tcp_method);
   }
-  if (p.protocol == "tcp") throw not_implemented("protocol \"tcp\"", " (available: icmp, udp)");
+  if (p.protocol == "tcp" && !(p.tcp_method == "syn" || p.tcp_method.empty())) {
+    throw not_implemented("TCP method \"" + p.tcp_method + "\"", " (available: syn)");
+  }
   if (p.port < 0 || p.port > 65535) {
     throw Error(ErrorCode::InvalidRequest, "invalid port " + std::to_string(p.port) + ": must be 0..65535");
   }

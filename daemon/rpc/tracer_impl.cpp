@@ -116,9 +116,10 @@ kj::Promise<void> TracerImpl::info(InfoContext context) {
   info.setCallerUid(peer_.uid);
   info.setCallerGid(peer_.gid);
   info.setCallerPid(peer_.pid);
-  auto protocols = info.initProtocols(2);
+  auto protocols = info.initProtocols(3);
   protocols.set(0, "icmp");
   protocols.set(1, "udp");
+  protocols.set(2, "tcp");
   return kj::READY_NOW;
 }
 
