@@ -8,6 +8,7 @@ namespace ddtr::engine {
 Engine::Engine()
     : work_(boost::asio::make_work_guard(io_)),
       ids_(std::make_shared<IdAllocator>()),
+      reverse_dns_(io_),
       thread_([this] {
         for (;;) {
           try {
@@ -35,7 +36,7 @@ Engine::TraceId Engine::start_trace(TraceParams params, TraceObserver observer) 
       jobs_.erase(id);
       if (user_done) user_done(std::move(outcome));
     };
-    auto job = std::make_shared<TraceJob>(EngineContext{io_, ids_, run_ids_}, std::move(params), std::move(observer));
+    auto job = std::make_shared<TraceJob>(EngineContext{io_, ids_, run_ids_, reverse_dns_}, std::move(params), std::move(observer));
     jobs_.emplace(id, job);
     job->start();
   });

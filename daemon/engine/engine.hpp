@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "daemon/engine/id_allocator.hpp"
+#include "daemon/enrich/reversedns/reverse_dns.hpp"
 #include "daemon/engine/trace_job.hpp"
 #include "shared/result/run_id.hpp"
 
@@ -37,6 +38,7 @@ class Engine {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::shared_ptr<IdAllocator> ids_;
   RunIdGenerator run_ids_;  // engine thread only
+  enrich::ReverseDns reverse_dns_;  // engine thread only (after construction)
   std::unordered_map<TraceId, std::shared_ptr<TraceJob>> jobs_;  // engine thread only
   std::atomic<TraceId> next_id_{1};
   std::thread thread_;

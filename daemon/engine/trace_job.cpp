@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "daemon/engine/target_resolver.hpp"
 #include "daemon/engine/probe_factory.hpp"
@@ -78,7 +79,6 @@ void validate_request(const TraceParams& p) {
     throw Error(ErrorCode::InvalidRequest,
                 "too many queries: traceroute and e2e queries are limited to " + std::to_string(kMaxQueries));
   }
-  if (p.reverse_dns) throw not_implemented("reverse DNS enrichment (--reverse-dns)");
   if (p.collect_source_public_ip) throw not_implemented("public IP collection (--source-public-ip)");
 }
 
@@ -236,7 +236,49 @@ void TraceJob::part_done() {
     spdlog::warn("Some traceroute runs failed ({}/{}): {}", run_errors_.size(), params_.traceroute_queries,
                  join_distinct(run_errors_).what());
   }
-  complete();
+  if (params_.reverse_dns) {
+    enrich_then_complete();
+  } else {
+    complete();
+  }
+}
+
+void TraceJob::enrich_then_complete() {
+  // Each distinct address once (upstream looks up every occurrence, then
+  // caches); the names go back to every place the address appears.
+  std::vector<std::string> addresses;
+  auto add = [&addresses](const std::string& ip) {
+    if (!ip.empty() && std::find(addresses.begin(), addresses.end(), ip) == addresses.end()) addresses.push_back(ip);
+  };
+  for (const Run& run : runs_) {
+    add(run.destination.ip_address);
+    for (const Hop& hop : run.hops) add(hop.ip_address);
+  }
+  if (addresses.empty()) {
+    complete();
+    return;
+  }
+  auto names = std::make_shared<std::unordered_map<std::string, enrich::ReverseDns::Names>>();
+  auto remaining = std::make_shared<std::size_t>(addresses.size());
+  std::weak_ptr<TraceJob> weak = weak_from_this();
+  for (const auto& ip : addresses) {
+    context_.reverse_dns.lookup(boost::asio::ip::make_address(ip), [weak, names, remaining, ip](
+                                                                        enrich::ReverseDns::Names found) {
+      auto self = weak.lock();
+      if (!self || self->done_) return;
+      if (!found.empty()) (*names)[ip] = std::move(found);
+      if (--*remaining > 0) return;
+      for (Run& run : self->runs_) {
+        if (auto it = names->find(run.destination.ip_address); it != names->end()) {
+          run.destination.reverse_dns = it->second;
+        }
+        for (Hop& hop : run.hops) {
+          if (auto it = names->find(hop.ip_address); it != names->end()) hop.reverse_dns = it->second;
+        }
+      }
+      self->complete();
+    });
+  }
 }
 
 void TraceJob::complete() {

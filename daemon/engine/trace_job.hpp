@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "daemon/engine/hop_event.hpp"
+#include "daemon/enrich/reversedns/reverse_dns.hpp"
 #include "daemon/engine/id_allocator.hpp"
 #include "daemon/engine/parallel_run.hpp"
 #include "shared/common/trace_params.hpp"
@@ -32,6 +33,7 @@ struct EngineContext {
   boost::asio::io_context& io;
   std::shared_ptr<IdAllocator> ids;
   RunIdGenerator& run_ids;
+  enrich::ReverseDns& reverse_dns;
 };
 
 // The daemon's own checks of a request (the privileged side validates, not only
@@ -53,6 +55,8 @@ class TraceJob : public std::enable_shared_from_this<TraceJob> {
   std::shared_ptr<ParallelRun> make_run(int min_ttl, ParallelRun::HopCallback on_hop,
                                         std::function<void(std::variant<Run, Error>)> on_done);
   void part_done();
+  // Looks up every run destination and hop address, then completes.
+  void enrich_then_complete();
   void complete();
   void fail(Error error);
 

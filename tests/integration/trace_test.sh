@@ -117,6 +117,22 @@ for spec in "tcp4open 443 203.0.113.5 $hops 192.0.2.5" "tcp4closed 80 203.0.113.
   judge "$name" --hops "$want_hops" --runs 2 --e2e 2 --source "$source_ip" --protocol tcp --port "$port" --run-port "$port"
 done
 
+# --- 1e. reverse DNS through the system resolver settings, answered by a fake DNS -------
+# server on the client namespace's loopback (its resolv.conf points there).
+ip netns exec "${prefix}c" python3 "$here/../testutils/fake_dns.py" 127.0.0.1 53 \
+  "192.0.2.6=r1.example." "192.0.2.10=r2.example.,r2-alias.example." "203.0.113.5=dst.example." \
+  "2001:db8:1:1::2=r1v6.example." >"$work/dns.log" 2>&1 &
+dns_pid=$!
+sleep 0.5
+trace rdns --proto icmp -q 2 -Q 1 --timeout 1000 -m 15 --reverse-dns 203.0.113.5
+check "reverse DNS trace exits 0" test "$(cat "$work/rdns.rc")" = 0
+judge rdns --hops "$hops" --runs 2 --e2e 1 --reverse-dns "1=r1.example. 2=r2.example.,r2-alias.example. 9=dst.example." \
+  --dest-names dst.example.
+trace rdns6 --proto udp -q 1 -Q 0 --timeout 1000 -m 15 --reverse-dns 2001:db8:ffff::5
+judge rdns6 --hops "$hops6" --runs 1 --e2e 0 --source 2001:db8:1:1::1 --protocol udp --run-port 33434 \
+  --reverse-dns "1=r1v6.example."
+kill "$dns_pid"; wait "$dns_pid" 2>/dev/null
+
 # --- 2. the same network with router 3 silent, both families, both protocols -----------
 kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
 "$topology" up "$prefix" --routers 8 --silent-hop 3

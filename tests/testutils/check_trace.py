@@ -26,8 +26,12 @@ def main():
     ap.add_argument("--port", type=int, default=33434, help="destination.port of the document")
     ap.add_argument("--run-port", type=int, default=0, help="each run's destination port (ICMP: 0)")
     ap.add_argument("--target", help="destination.hostname, when it is not the last hop's address")
+    ap.add_argument("--reverse-dns", default="", help='"TTL=name[,name] ..." expected hop names; other hops have none')
+    ap.add_argument("--dest-names", default="", help="expected run destination names, comma-separated")
     a = ap.parse_args()
     expected = a.hops.split()
+    names = {int(k): v.split(",") for k, v in (e.split("=", 1) for e in a.reverse_dns.split())}
+    dest_names = a.dest_names.split(",") if a.dest_names else []
     target = expected[-1]
     failures = 0
 
@@ -50,7 +54,10 @@ def main():
     for n, run in enumerate(runs, 1):
         check(ID.match(run["run_id"]) is not None, f"run {n} id")
         check(run["source"]["ip_address"] == a.source, f"run {n} source address")
-        check(run["destination"] == {"ip_address": target, "port": a.run_port}, f"run {n} destination")
+        want_dest = {"ip_address": target, "port": a.run_port}
+        if dest_names:
+            want_dest["reverse_dns"] = dest_names
+        check(run["destination"] == want_dest, f"run {n} destination")
         check(0 <= run["source"]["port"] <= 65535, f"run {n} source port")
         hops = run["hops"]
         check([h["ttl"] for h in hops] == list(range(1, len(expected) + 1)), f"run {n} ttls 1..{len(expected)}")
@@ -59,16 +66,20 @@ def main():
                 check(hop == {"ttl": ttl, "ip_address": "", "rtt": 0, "reachable": False},
                       f"run {n} ttl {ttl} silent")
             else:
+                keys = ["ttl", "ip_address", "rtt", "reachable"] + (["reverse_dns"] if ttl in names else [])
                 check(hop["ip_address"] == want and hop["reachable"] is True and 0 < hop["rtt"] < 1000
-                      and list(hop) == ["ttl", "ip_address", "rtt", "reachable"],
-                      f"run {n} ttl {ttl} is {want}")
+                      and list(hop) == keys and hop.get("reverse_dns") == names.get(ttl),
+                      f"run {n} ttl {ttl} is {want}" + (f" named {names[ttl]}" if ttl in names else ""))
     n_hops = len(expected)
     check(doc["traceroute"]["hop_count"] == {"avg": n_hops, "min": n_hops, "max": n_hops}, f"hop_count {n_hops}")
     e2e = doc["e2e_probe"]
     check(e2e["packets_sent"] == a.e2e and e2e["packets_received"] == a.e2e, f"e2e {a.e2e} sent and received")
     check(e2e["packet_loss_percentage"] == 0, "e2e loss 0")
-    check(len(e2e["rtts"]) == a.e2e and all(v > 0 for v in e2e["rtts"]), "e2e rtts all > 0")
-    check(0 < e2e["rtt"]["min"] <= e2e["rtt"]["avg"] <= e2e["rtt"]["max"] < 1000, "e2e rtt min <= avg <= max")
+    if a.e2e == 0:
+        check(e2e["rtts"] is None, "e2e rtts null when no e2e probe was asked for")
+    else:
+        check(len(e2e["rtts"]) == a.e2e and all(v > 0 for v in e2e["rtts"]), "e2e rtts all > 0")
+        check(0 < e2e["rtt"]["min"] <= e2e["rtt"]["avg"] <= e2e["rtt"]["max"] < 1000, "e2e rtt min <= avg <= max")
     check(e2e["jitter"] >= 0, "e2e jitter >= 0")
     return 1 if failures else 0
 
