@@ -3,37 +3,37 @@
 #include <boost/asio/post.hpp>
 
 namespace ddtr::engine {
-namespace {
-// Enough for any reply we parse (a quoted IPv6 packet is < 200 bytes); longer
-// frames are truncated, which the parsers accept.
-constexpr std::size_t kReceiveBuffer = 1500;
-// Packets handled per wake-up before yielding to other runs on the loop.
-constexpr int kPacketsPerWakeup = 64;
-}  // namespace
 
-ParallelRun::ParallelRun(boost::asio::io_context& io, std::unique_ptr<probes::ProbeStrategy> strategy,
-                         platform::SourceSinkHandle handle, RunConfig config, HopCallback on_hop,
-                         DoneCallback on_done)
+ParallelRun::ParallelRun(boost::asio::io_context& io, std::shared_ptr<ProbeChannel> channel, RunConfig config,
+                         HopCallback on_hop, DoneCallback on_done)
     : io_(io),
-      strategy_(std::move(strategy)),
-      handle_(std::move(handle)),
+      channel_(std::move(channel)),
       config_(config),
       on_hop_(std::move(on_hop)),
       on_done_(std::move(on_done)),
       send_timer_(io),
       deadline_timer_(io),
       slots_(static_cast<std::size_t>(config.max_ttl - config.min_ttl + 1)),
-      buffer_(kReceiveBuffer),
       next_ttl_(config.min_ttl) {}
 
 void ParallelRun::start() {
+  // The channel's handlers hold the run weakly: the run owns the channel.
+  std::weak_ptr<ParallelRun> weak = weak_from_this();
   try {
-    handle_.source->set_packet_filter(strategy_->filter());
+    channel_->start(
+        [weak](const probes::ProbeResponse& response, platform::WireTime received_at) {
+          if (auto self = weak.lock(); self && !self->finished_) {
+            self->on_response(response, received_at);
+            self->check_complete();
+          }
+        },
+        [weak](Error error) {
+          if (auto self = weak.lock()) self->finish(std::move(error));
+        });
   } catch (const Error& e) {
-    finish(Error(e.code(), std::string("failed to set packet filter: ") + e.what()));
+    finish(e);
     return;
   }
-  wait_for_packets();
   send_next();
 }
 
@@ -43,8 +43,7 @@ void ParallelRun::send_next() {
   if (finished_ || dest_ttl_ || next_ttl_ > config_.max_ttl) return;
   int ttl = next_ttl_++;
   try {
-    auto packet = strategy_->build_probe(ttl);
-    slot(ttl).sent_at = handle_.sink->write_to(packet, strategy_->destination());
+    slot(ttl).sent_at = channel_->send(ttl);
   } catch (const Error& e) {
     finish(Error(e.code(), std::string("SendProbe() failed: ") + e.what()));
     return;
@@ -57,36 +56,6 @@ void ParallelRun::send_next() {
       if (!ec) self->send_next();
     });
   }
-}
-
-void ParallelRun::wait_for_packets() {
-  if (finished_) return;
-  handle_.source->async_wait_readable([self = shared_from_this()](std::error_code ec) {
-    if (self->finished_) return;
-    if (ec) {
-      self->finish(Error(ErrorCode::Unknown, "ConnHandle failed to wait: " + ec.message()));
-      return;
-    }
-    self->read_packets();
-  });
-}
-
-void ParallelRun::read_packets() {
-  try {
-    for (int i = 0; i < kPacketsPerWakeup && !finished_; ++i) {
-      // A deadline in the past: take what is queued, never block the loop.
-      auto packet = handle_.source->read(buffer_, std::chrono::steady_clock::time_point{});
-      if (!packet) break;
-      auto bytes = std::span<const std::uint8_t>(buffer_.data(), packet->length);
-      if (auto response = strategy_->match(bytes)) on_response(*response, packet->received_at);
-    }
-  } catch (const Error& e) {
-    finish(Error(e.code(), std::string("ReceiveProbe() failed: ") + e.what()));
-    return;
-  }
-  if (finished_) return;
-  check_complete();
-  wait_for_packets();
 }
 
 void ParallelRun::on_response(const probes::ProbeResponse& response, platform::WireTime received_at) {
@@ -147,7 +116,7 @@ void ParallelRun::finish(std::optional<Error> error) {
   finished_ = true;
   send_timer_.cancel();
   deadline_timer_.cancel();
-  handle_.source->cancel();
+  channel_->close();
   RunResult result = RunOutcome{};
   if (error) {
     result = std::move(*error);

@@ -15,8 +15,7 @@
 #include <variant>
 #include <vector>
 
-#include "daemon/probes/probe_strategy.hpp"
-#include "platform/packets.hpp"
+#include "daemon/engine/probe_channel.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::engine {
@@ -45,8 +44,8 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   using HopCallback = std::function<void(const RunHop&)>;
   using DoneCallback = std::function<void(RunResult)>;
 
-  ParallelRun(boost::asio::io_context& io, std::unique_ptr<probes::ProbeStrategy> strategy,
-              platform::SourceSinkHandle handle, RunConfig config, HopCallback on_hop, DoneCallback on_done);
+  ParallelRun(boost::asio::io_context& io, std::shared_ptr<ProbeChannel> channel, RunConfig config,
+              HopCallback on_hop, DoneCallback on_done);
 
   void start();
   // Ends the run now; the done callback gets a TIMEOUT "context canceled" error.
@@ -62,8 +61,6 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   };
 
   void send_next();
-  void wait_for_packets();
-  void read_packets();
   void on_response(const probes::ProbeResponse& response, platform::WireTime received_at);
   void arm_deadline_timer();
   void expire_probes();
@@ -72,8 +69,7 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   Slot& slot(int ttl) { return slots_[static_cast<std::size_t>(ttl - config_.min_ttl)]; }
 
   boost::asio::io_context& io_;
-  std::unique_ptr<probes::ProbeStrategy> strategy_;
-  platform::SourceSinkHandle handle_;
+  std::shared_ptr<ProbeChannel> channel_;
   RunConfig config_;
   HopCallback on_hop_;
   DoneCallback on_done_;
@@ -84,7 +80,6 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   // Probes waiting for an answer, in send order; their deadlines are therefore
   // in order too, so expiry is O(1) per probe.
   std::deque<std::pair<int, std::chrono::steady_clock::time_point>> pending_;
-  std::vector<std::uint8_t> buffer_;
   int next_ttl_;
   std::optional<int> dest_ttl_;
   bool finished_ = false;

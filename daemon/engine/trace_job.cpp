@@ -136,7 +136,8 @@ std::shared_ptr<ParallelRun> TraceJob::make_run(int min_ttl, ParallelRun::HopCal
   // The identities (echo id lease, reserved port) live as long as the run's
   // done callback, i.e. until the run ends.
   return std::make_shared<ParallelRun>(
-      context_.io, std::move(prepared.strategy), std::move(handle), run_config, std::move(on_hop),
+      context_.io, make_packet_channel(context_.io, std::move(prepared.strategy), std::move(handle)), run_config,
+      std::move(on_hop),
       [skeleton = std::move(prepared.skeleton), identities = std::move(prepared.identities),
        on_done = std::move(on_done)](RunResult result) {
         if (auto* error = std::get_if<Error>(&result)) {

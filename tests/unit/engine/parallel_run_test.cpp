@@ -109,7 +109,7 @@ Outcome run(Network& net, RunConfig config, std::function<void(ParallelRun&)> po
   platform::SourceSinkHandle handle{std::make_unique<FakeSource>(net), std::make_unique<FakeSink>(net), false};
   auto start = std::chrono::steady_clock::now();
   auto r = std::make_shared<ParallelRun>(
-      net.io, std::make_unique<FakeStrategy>(), std::move(handle), config,
+      net.io, make_packet_channel(net.io, std::make_unique<FakeStrategy>(), std::move(handle)), config,
       [&](const RunHop& hop) { out.streamed.push_back(hop); },
       [&](RunResult result) {
         out.result = std::move(result);

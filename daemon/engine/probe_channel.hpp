@@ -1,0 +1,35 @@
+// How a run reaches the network: send the probe for a TTL, and hear about the
+// replies that answer it. ParallelRun keeps the timing and the per-TTL state;
+// a channel only does IO. Two kinds: raw packets judged by a probe strategy
+// (ICMP, UDP, TCP SYN), and one kernel socket per TTL (TCP syn_socket).
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "daemon/probes/probe_strategy.hpp"
+#include "platform/packets.hpp"
+#include "shared/common/error.hpp"
+
+namespace ddtr::engine {
+
+class ProbeChannel {
+ public:
+  using ResponseHandler = std::function<void(const probes::ProbeResponse&, platform::WireTime received_at)>;
+  using ErrorHandler = std::function<void(Error)>;
+
+  virtual ~ProbeChannel() = default;
+  // Begins delivering responses (on the io_context's thread). Throws Error.
+  virtual void start(ResponseHandler on_response, ErrorHandler on_error) = 0;
+  // Sends the probe for `ttl`; returns the send time. Throws Error.
+  virtual platform::WireTime send(int ttl) = 0;
+  // No handler runs after this returns.
+  virtual void close() = 0;
+};
+
+// Raw probes through a packet source/sink, replies recognised by `strategy`.
+std::shared_ptr<ProbeChannel> make_packet_channel(boost::asio::io_context& io,
+                                                  std::unique_ptr<probes::ProbeStrategy> strategy,
+                                                  platform::SourceSinkHandle handle);
+
+}  // namespace ddtr::engine
