@@ -4,6 +4,7 @@
 // (ICMP, UDP, TCP SYN), and one kernel socket per TTL (TCP syn_socket).
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
 
@@ -31,5 +32,8 @@ class ProbeChannel {
 std::shared_ptr<ProbeChannel> make_packet_channel(boost::asio::io_context& io,
                                                   std::unique_ptr<probes::ProbeStrategy> strategy,
                                                   platform::SourceSinkHandle handle);
+
+// One kernel TCP connect per TTL (syn_socket), no raw sockets.
+std::shared_ptr<ProbeChannel> make_connect_channel(boost::asio::io_context& io, const Endpoint& target);
 
 }  // namespace ddtr::engine

@@ -6,37 +6,50 @@
 #include "daemon/probes/tcp/tcp_syn_probe.hpp"
 #include "daemon/probes/udp/udp_probe.hpp"
 #include "platform/local_address.hpp"
+#include "platform/source_sink.hpp"
 
 namespace ddtr::engine {
 namespace {
 
-PreparedRun prepare_icmp(const TraceParams& params, const Endpoint& target, int min_ttl, IdAllocator& ids) {
+// Raw probes: the strategy judges what the packet source captures.
+std::shared_ptr<ProbeChannel> packet_channel(boost::asio::io_context& io, const TraceParams& params,
+                                             const Endpoint& target, std::unique_ptr<probes::ProbeStrategy> strategy) {
+  auto handle = platform::new_source_sink(io, target.address, params.use_windows_driver);
+  return make_packet_channel(io, std::move(strategy), std::move(handle));
+}
+
+PreparedRun prepare_icmp(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
+                         IdAllocator& ids) {
   // As upstream: the source is the local side of a UDP dial to target:80 (its
   // port is reported, meaningless), the destination port is 0.
   Endpoint local = platform::local_endpoint_for(Endpoint{target.address, 80});
   auto lease = ids.lease();
   if (!lease) throw Error(ErrorCode::Unknown, "no free ICMP echo identifier: too many traces at once");
   PreparedRun run;
-  run.strategy = std::make_unique<probes::IcmpProbe>(
-      probes::IcmpProbeConfig{local.address, target.address, lease->id(), min_ttl, params.max_ttl});
+  run.channel = packet_channel(io, params, target, std::make_unique<probes::IcmpProbe>(probes::IcmpProbeConfig{
+                                                      local.address, target.address, lease->id(), min_ttl,
+                                                      params.max_ttl}));
   run.skeleton.source = {ip_text(local.address), local.port, {}};
   run.skeleton.destination = {ip_text(target.address), 0, {}};
   run.identities = std::make_shared<IdLease>(std::move(*lease));
   return run;
 }
 
-PreparedRun prepare_udp(const TraceParams& params, const Endpoint& target, int min_ttl) {
+PreparedRun prepare_udp(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl) {
   std::shared_ptr<platform::PortReservation> reservation = platform::reserve_udp_port(target);
   Endpoint local = reservation->local();
   PreparedRun run;
-  run.strategy = std::make_unique<probes::UdpProbe>(probes::UdpProbeConfig{local, target, min_ttl, params.max_ttl});
+  run.channel = packet_channel(io, params, target,
+                               std::make_unique<probes::UdpProbe>(
+                                   probes::UdpProbeConfig{local, target, min_ttl, params.max_ttl}));
   run.skeleton.source = {ip_text(local.address), local.port, {}};
   run.skeleton.destination = {ip_text(target.address), target.port, {}};
   run.identities = reservation;
   return run;
 }
 
-PreparedRun prepare_tcp_syn(const TraceParams& params, const Endpoint& target, int min_ttl) {
+PreparedRun prepare_tcp_syn(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target,
+                            int min_ttl) {
   // As upstream: the local address of a UDP dial, then a port held for the run.
   Endpoint dial = platform::local_endpoint_for(target);
   std::shared_ptr<platform::PortReservation> reservation = platform::reserve_tcp_port(dial.address);
@@ -45,8 +58,22 @@ PreparedRun prepare_tcp_syn(const TraceParams& params, const Endpoint& target, i
   std::uint32_t seq_base = random();
   auto ip_id_base = static_cast<std::uint16_t>(random());
   PreparedRun run;
-  run.strategy = std::make_unique<probes::TcpSynProbe>(
-      probes::TcpSynProbeConfig{local, target, seq_base, ip_id_base, min_ttl, params.max_ttl});
+  run.channel = packet_channel(io, params, target,
+                               std::make_unique<probes::TcpSynProbe>(probes::TcpSynProbeConfig{
+                                   local, target, seq_base, ip_id_base, min_ttl, params.max_ttl}));
+  run.skeleton.source = {ip_text(local.address), local.port, {}};
+  run.skeleton.destination = {ip_text(target.address), target.port, {}};
+  run.identities = reservation;
+  return run;
+}
+
+PreparedRun prepare_syn_socket(boost::asio::io_context& io, const Endpoint& target) {
+  // As upstream: the reported source is a UDP dial's address and port; every
+  // TTL's connect gets its own ephemeral port from the kernel.
+  std::shared_ptr<platform::PortReservation> reservation = platform::reserve_udp_port(target);
+  Endpoint local = reservation->local();
+  PreparedRun run;
+  run.channel = make_connect_channel(io, target);
   run.skeleton.source = {ip_text(local.address), local.port, {}};
   run.skeleton.destination = {ip_text(target.address), target.port, {}};
   run.identities = reservation;
@@ -55,12 +82,14 @@ PreparedRun prepare_tcp_syn(const TraceParams& params, const Endpoint& target, i
 
 }  // namespace
 
-PreparedRun prepare_run(const TraceParams& params, const Endpoint& target, int min_ttl, IdAllocator& ids) {
-  if (params.protocol == "icmp") return prepare_icmp(params, target, min_ttl, ids);
-  if (params.protocol == "udp") return prepare_udp(params, target, min_ttl);
+PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
+                        IdAllocator& ids) {
+  if (params.protocol == "icmp") return prepare_icmp(io, params, target, min_ttl, ids);
+  if (params.protocol == "udp") return prepare_udp(io, params, target, min_ttl);
   if (params.protocol == "tcp" && (params.tcp_method == "syn" || params.tcp_method.empty())) {
-    return prepare_tcp_syn(params, target, min_ttl);
+    return prepare_tcp_syn(io, params, target, min_ttl);
   }
+  if (params.protocol == "tcp" && params.tcp_method == "syn_socket") return prepare_syn_socket(io, target);
   throw Error(ErrorCode::Unknown, "protocol \"" + params.protocol + "\" is not implemented by this daemon yet");
 }
 

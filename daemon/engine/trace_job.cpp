@@ -7,7 +7,6 @@
 
 #include "daemon/engine/target_resolver.hpp"
 #include "daemon/engine/probe_factory.hpp"
-#include "platform/source_sink.hpp"
 #include "shared/result/normalize.hpp"
 
 namespace ddtr::engine {
@@ -57,8 +56,8 @@ void validate_request(const TraceParams& p) {
   if (p.protocol == "tcp" && !is_known_tcp_method(p.tcp_method)) {
     throw Error(ErrorCode::Unknown, "unexpected TCPMethod: " + p.tcp_method);
   }
-  if (p.protocol == "tcp" && !(p.tcp_method == "syn" || p.tcp_method.empty())) {
-    throw not_implemented("TCP method \"" + p.tcp_method + "\"", " (available: syn)");
+  if (p.protocol == "tcp" && (p.tcp_method == "sack" || p.tcp_method == "prefer_sack")) {
+    throw not_implemented("TCP method \"" + p.tcp_method + "\"", " (available: syn, syn_socket)");
   }
   if (p.port < 0 || p.port > 65535) {
     throw Error(ErrorCode::InvalidRequest, "invalid port " + std::to_string(p.port) + ": must be 0..65535");
@@ -129,15 +128,13 @@ void TraceJob::on_resolved(const Endpoint& target) {
 
 std::shared_ptr<ParallelRun> TraceJob::make_run(int min_ttl, ParallelRun::HopCallback on_hop,
                                                 std::function<void(std::variant<Run, Error>)> on_done) {
-  PreparedRun prepared = prepare_run(params_, target_, min_ttl, *context_.ids);
-  auto handle = platform::new_source_sink(context_.io, target_.address, params_.use_windows_driver);
+  PreparedRun prepared = prepare_run(context_.io, params_, target_, min_ttl, *context_.ids);
   RunConfig run_config{min_ttl, params_.max_ttl, std::chrono::milliseconds(params_.delay_ms),
                        std::chrono::milliseconds(params_.timeout_ms)};
   // The identities (echo id lease, reserved port) live as long as the run's
   // done callback, i.e. until the run ends.
   return std::make_shared<ParallelRun>(
-      context_.io, make_packet_channel(context_.io, std::move(prepared.strategy), std::move(handle)), run_config,
-      std::move(on_hop),
+      context_.io, std::move(prepared.channel), run_config, std::move(on_hop),
       [skeleton = std::move(prepared.skeleton), identities = std::move(prepared.identities),
        on_done = std::move(on_done)](RunResult result) {
         if (auto* error = std::get_if<Error>(&result)) {

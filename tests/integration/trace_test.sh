@@ -106,15 +106,18 @@ trace udp6 --proto udp -q 2 -Q 2 --timeout 1000 -m 15 2001:db8:ffff::5
 check "UDP over IPv6 exits 0" test "$(cat "$work/udp6.rc")" = 0
 judge udp6 --hops "$hops6" --runs 2 --e2e 2 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
 
-# --- 1d. TCP SYN: an open port (SYN-ACK) and a closed one (RST), both families -------------
+# --- 1d. TCP syn and syn_socket: an open port (SYN-ACK) and a closed one (RST), both families
 for spec in "tcp4open 443 203.0.113.5 $hops 192.0.2.5" "tcp4closed 80 203.0.113.5 $hops 192.0.2.5" \
             "tcp6open 443 2001:db8:ffff::5 $hops6 2001:db8:1:1::1" "tcp6closed 80 2001:db8:ffff::5 $hops6 2001:db8:1:1::1"; do
   read -r name port target rest <<<"$spec"
   source_ip=${rest##* }
   want_hops=${rest% *}
-  trace "$name" --proto tcp -p "$port" -q 2 -Q 2 --timeout 1000 -m 15 "$target"
-  check "$name exits 0" test "$(cat "$work/$name.rc")" = 0
-  judge "$name" --hops "$want_hops" --runs 2 --e2e 2 --source "$source_ip" --protocol tcp --port "$port" --run-port "$port"
+  for method in syn syn_socket; do
+    trace "$name-$method" --proto tcp --tcp-method "$method" -p "$port" -q 2 -Q 2 --timeout 1000 -m 15 "$target"
+    check "$name-$method exits 0" test "$(cat "$work/$name-$method.rc")" = 0
+    judge "$name-$method" --hops "$want_hops" --runs 2 --e2e 2 --source "$source_ip" --protocol tcp --port "$port" \
+      --run-port "$port"
+  done
 done
 
 # --- 1e. reverse DNS through the system resolver settings, answered by a fake DNS -------
