@@ -1,8 +1,12 @@
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include "daemon/engine/probe_channel.hpp"
 
 namespace ddtr::engine {
+
+void ProbeChannel::prepare(std::function<void(std::optional<Error>)> done) { done(std::nullopt); }
+
 namespace {
 
 // Enough for any reply we parse (a quoted IPv6 packet is < 200 bytes); longer

@@ -20,6 +20,23 @@ void ParallelRun::start() {
   // The channel's handlers hold the run weakly: the run owns the channel.
   std::weak_ptr<ParallelRun> weak = weak_from_this();
   try {
+    channel_->prepare([weak](std::optional<Error> error) {
+      auto self = weak.lock();
+      if (!self || self->finished_) return;
+      if (error) {
+        self->finish(std::move(*error));
+      } else {
+        self->start_probing();
+      }
+    });
+  } catch (const Error& e) {
+    finish(e);
+  }
+}
+
+void ParallelRun::start_probing() {
+  std::weak_ptr<ParallelRun> weak = weak_from_this();
+  try {
     channel_->start(
         [weak](const probes::ProbeResponse& response, platform::WireTime received_at) {
           if (auto self = weak.lock(); self && !self->finished_) {

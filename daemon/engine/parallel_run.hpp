@@ -60,6 +60,7 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
     bool resolved() const { return response.has_value() || timed_out; }
   };
 
+  void start_probing();
   void send_next();
   void on_response(const probes::ProbeResponse& response, platform::WireTime received_at);
   void arm_deadline_timer();

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "daemon/probes/probe_strategy.hpp"
 #include "platform/packets.hpp"
@@ -20,6 +21,10 @@ class ProbeChannel {
   using ErrorHandler = std::function<void(Error)>;
 
   virtual ~ProbeChannel() = default;
+  // Whatever must happen before the first probe (SACK's handshake). `done`
+  // runs once, on the io_context's thread, with the error that stops the run
+  // if any. The default is ready at once.
+  virtual void prepare(std::function<void(std::optional<Error>)> done);
   // Begins delivering responses (on the io_context's thread). Throws Error.
   virtual void start(ResponseHandler on_response, ErrorHandler on_error) = 0;
   // Sends the probe for `ttl`; returns the send time. Throws Error.
@@ -32,6 +37,17 @@ class ProbeChannel {
 std::shared_ptr<ProbeChannel> make_packet_channel(boost::asio::io_context& io,
                                                   std::unique_ptr<probes::ProbeStrategy> strategy,
                                                   platform::SourceSinkHandle handle);
+
+// SACK: a real connection's handshake first, then raw out-of-order probes.
+struct SackChannelConfig {
+  Endpoint target;
+  IpAddress local;  // the address a UDP dial to the target chose
+  int min_ttl = 1;
+  int max_ttl = 30;
+  std::chrono::milliseconds handshake_timeout{3000};
+  bool use_windows_driver = false;
+};
+std::shared_ptr<ProbeChannel> make_sack_channel(boost::asio::io_context& io, SackChannelConfig config);
 
 // One kernel TCP connect per TTL (syn_socket), no raw sockets.
 std::shared_ptr<ProbeChannel> make_connect_channel(boost::asio::io_context& io, const Endpoint& target);

@@ -90,6 +90,18 @@ PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, 
     return prepare_tcp_syn(io, params, target, min_ttl);
   }
   if (params.protocol == "tcp" && params.tcp_method == "syn_socket") return prepare_syn_socket(io, target);
+  if (params.protocol == "tcp" && (params.tcp_method == "sack" || params.tcp_method == "prefer_sack")) {
+    Endpoint local = platform::local_endpoint_for(target);
+    PreparedRun run;
+    run.channel = make_sack_channel(io, SackChannelConfig{target, local.address, min_ttl, params.max_ttl,
+                                                          std::chrono::milliseconds(params.timeout_ms),
+                                                          params.use_windows_driver});
+    // The real connection's port is known only after the handshake; upstream
+    // reports the connection's local side, which this address is.
+    run.skeleton.source = {ip_text(local.address), local.port, {}};
+    run.skeleton.destination = {ip_text(target.address), target.port, {}};
+    return run;
+  }
   throw Error(ErrorCode::Unknown, "protocol \"" + params.protocol + "\" is not implemented by this daemon yet");
 }
 

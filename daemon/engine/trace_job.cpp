@@ -56,9 +56,6 @@ void validate_request(const TraceParams& p) {
   if (p.protocol == "tcp" && !is_known_tcp_method(p.tcp_method)) {
     throw Error(ErrorCode::Unknown, "unexpected TCPMethod: " + p.tcp_method);
   }
-  if (p.protocol == "tcp" && (p.tcp_method == "sack" || p.tcp_method == "prefer_sack")) {
-    throw not_implemented("TCP method \"" + p.tcp_method + "\"", " (available: syn, syn_socket)");
-  }
   if (p.port < 0 || p.port > 65535) {
     throw Error(ErrorCode::InvalidRequest, "invalid port " + std::to_string(p.port) + ": must be 0..65535");
   }
@@ -126,11 +123,38 @@ void TraceJob::on_resolved(const Endpoint& target) {
   if (e2e > 0) launch_e2e(0);
 }
 
-std::shared_ptr<ParallelRun> TraceJob::make_run(int min_ttl, ParallelRun::HopCallback on_hop,
+std::shared_ptr<ParallelRun> TraceJob::make_run(const TraceParams& params, int min_ttl, ParallelRun::HopCallback on_hop,
                                                 std::function<void(std::variant<Run, Error>)> on_done) {
-  PreparedRun prepared = prepare_run(context_.io, params_, target_, min_ttl, *context_.ids);
-  RunConfig run_config{min_ttl, params_.max_ttl, std::chrono::milliseconds(params_.delay_ms),
-                       std::chrono::milliseconds(params_.timeout_ms)};
+  bool sack = params.protocol == "tcp" && (params.tcp_method == "sack" || params.tcp_method == "prefer_sack");
+  if (sack && params.tcp_method == "prefer_sack") {
+    // Upstream: a NotSupported error anywhere in SACK means "run SYN from
+    // scratch"; any other error is fatal.
+    on_done = [weak = weak_from_this(), min_ttl, on_hop, on_done = std::move(on_done)](
+                  std::variant<Run, Error> result) mutable {
+      auto self = weak.lock();
+      if (!self || self->done_) return;
+      auto* error = std::get_if<Error>(&result);
+      if (error && error->is_not_supported()) {
+        spdlog::debug("SACK not supported, falling back to SYN: {}", error->what());
+        TraceParams syn = self->params_;
+        syn.tcp_method = "syn";
+        try {
+          auto run = self->make_run(syn, min_ttl, on_hop, on_done);
+          self->live_runs_.push_back(run);
+          run->start();
+        } catch (const Error& e) {
+          on_done(e);
+        }
+        return;
+      }
+      if (error) result = Error(error->code(), std::string("SACK traceroute failed fatally, not falling back: ") + error->what());
+      on_done(std::move(result));
+    };
+  }
+  PreparedRun prepared = prepare_run(context_.io, params, target_, min_ttl, *context_.ids);
+  // SACK's send delay is fixed at 10 ms upstream.
+  RunConfig run_config{min_ttl, params.max_ttl, std::chrono::milliseconds(sack ? 10 : params.delay_ms),
+                       std::chrono::milliseconds(params.timeout_ms)};
   // The identities (echo id lease, reserved port) live as long as the run's
   // done callback, i.e. until the run ends.
   return std::make_shared<ParallelRun>(
@@ -173,7 +197,7 @@ void TraceJob::start_run(std::uint32_t index) {
     self->part_done();
   };
   try {
-    auto run = make_run(params_.min_ttl, on_hop, on_done);
+    auto run = make_run(params_, params_.min_ttl, on_hop, on_done);
     live_runs_.push_back(run);
     run->start();
   } catch (const Error& e) {
@@ -206,7 +230,9 @@ void TraceJob::launch_e2e(std::uint32_t index) {
   };
   try {
     // One probe at TTL = MaxTTL; it never uses SACK (upstream).
-    auto run = make_run(params_.max_ttl, [](const RunHop&) {}, on_done);
+    TraceParams e2e = params_;
+    if (e2e.protocol == "tcp" && (e2e.tcp_method == "sack" || e2e.tcp_method == "prefer_sack")) e2e.tcp_method = "syn";
+    auto run = make_run(e2e, params_.max_ttl, [](const RunHop&) {}, on_done);
     live_runs_.push_back(run);
     run->start();
   } catch (const Error& e) {

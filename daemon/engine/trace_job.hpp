@@ -52,7 +52,7 @@ class TraceJob : public std::enable_shared_from_this<TraceJob> {
   void launch_e2e(std::uint32_t index);
   // Starts a ParallelRun against the resolved target; `on_done` gets the run,
   // or the error that stopped it.
-  std::shared_ptr<ParallelRun> make_run(int min_ttl, ParallelRun::HopCallback on_hop,
+  std::shared_ptr<ParallelRun> make_run(const TraceParams& params, int min_ttl, ParallelRun::HopCallback on_hop,
                                         std::function<void(std::variant<Run, Error>)> on_done);
   void part_done();
   // Looks up every run destination and hop address, then completes.

@@ -41,8 +41,18 @@ class Error : public std::runtime_error {
       : std::runtime_error(std::move(message)), code_(code) {}
   ErrorCode code() const noexcept { return code_; }
 
+  // Upstream's sack NotSupportedError: the method cannot work against this
+  // target or platform (prefer_sack then falls back to SYN).
+  static Error not_supported(ErrorCode code, std::string message) {
+    Error e(code, std::move(message));
+    e.not_supported_ = true;
+    return e;
+  }
+  bool is_not_supported() const noexcept { return not_supported_; }
+
  private:
   ErrorCode code_;
+  bool not_supported_ = false;
 };
 
 // Throws Error("<what>: <strerror(err)>") with the code the errno maps to.

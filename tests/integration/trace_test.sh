@@ -106,13 +106,15 @@ trace udp6 --proto udp -q 2 -Q 2 --timeout 1000 -m 15 2001:db8:ffff::5
 check "UDP over IPv6 exits 0" test "$(cat "$work/udp6.rc")" = 0
 judge udp6 --hops "$hops6" --runs 2 --e2e 2 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
 
-# --- 1d. TCP syn and syn_socket: an open port (SYN-ACK) and a closed one (RST), both families
+# --- 1d. TCP methods: an open port (SYN-ACK) and a closed one (RST), both families
 for spec in "tcp4open 443 203.0.113.5 $hops 192.0.2.5" "tcp4closed 80 203.0.113.5 $hops 192.0.2.5" \
             "tcp6open 443 2001:db8:ffff::5 $hops6 2001:db8:1:1::1" "tcp6closed 80 2001:db8:ffff::5 $hops6 2001:db8:1:1::1"; do
   read -r name port target rest <<<"$spec"
   source_ip=${rest##* }
   want_hops=${rest% *}
-  for method in syn syn_socket; do
+  methods="syn syn_socket prefer_sack"
+  [[ $port == 443 ]] && methods="$methods sack"
+  for method in $methods; do
     trace "$name-$method" --proto tcp --tcp-method "$method" -p "$port" -q 2 -Q 2 --timeout 1000 -m 15 "$target"
     check "$name-$method exits 0" test "$(cat "$work/$name-$method.rc")" = 0
     judge "$name-$method" --hops "$want_hops" --runs 2 --e2e 2 --source "$source_ip" --protocol tcp --port "$port" \
@@ -136,6 +138,11 @@ judge rdns6 --hops "$hops6" --runs 1 --e2e 0 --source 2001:db8:1:1::1 --protocol
   --reverse-dns "1=r1v6.example."
 kill "$dns_pid"; wait "$dns_pid" 2>/dev/null
 
+trace sackclosed --proto tcp --tcp-method sack -p 80 -q 1 -Q 0 --timeout 1000 203.0.113.5
+check "sack to a closed port exits 1" test "$(cat "$work/sackclosed.rc")" = 1
+check "... saying SACK is not supported for this target (upstream's words)" \
+  grep -q 'SACK not supported for this target/source' "$work/sackclosed.err"
+
 # --- 2. the same network with router 3 silent, both families, both protocols -----------
 kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
 "$topology" up "$prefix" --routers 8 --silent-hop 3
@@ -147,10 +154,10 @@ trace silent_udp6 --proto udp -q 1 -Q 1 --timeout 500 -m 15 2001:db8:ffff::5
 judge silent_udp6 --hops "$hops6" --runs 1 --e2e 1 --silent 3 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
 
 # --- 3. errors --------------------------------------------------------------------------
-trace sack --proto tcp --tcp-method sack -q 1 -Q 0 203.0.113.5
-check "an unimplemented TCP method is refused with exit 1" test "$(cat "$work/sack.rc")" = 1
-check "... and an Error: line naming it" grep -q '^Error: failed to run traceroute: TCP method "sack" is not implemented' "$work/sack.err"
-check "... and nothing on stdout" test ! -s "$work/sack.json"
+trace pubip --proto icmp -q 1 -Q 0 --source-public-ip 203.0.113.5
+check "an unimplemented option is refused with exit 1" test "$(cat "$work/pubip.rc")" = 1
+check "... and an Error: line naming it" grep -q '^Error: failed to run traceroute: public IP collection' "$work/pubip.err"
+check "... and nothing on stdout" test ! -s "$work/pubip.json"
 
 trace badflag --proto icmp -p notaport 203.0.113.5
 check "a bad flag exits 2" test "$(cat "$work/badflag.rc")" = 2

@@ -102,8 +102,9 @@ up() {
   nx "$ns" ip route add local 203.0.113.0/24 dev lo
   nx "$ns" ip -6 route add default via "$(addr6 $(( routers + 1 )) 1)"
   nx "$ns" ip -6 addr add 2001:db8:ffff::5/128 dev lo nodad
-  # TCP 443 listens (SYN -> SYN-ACK), every other TCP port is closed (RST), UDP
-  # ports are closed (port unreachable). The listener dies with the namespace.
+  # TCP 443 listens (SYN -> SYN-ACK) and keeps connections open (SACK probing
+  # needs one), every other TCP port is closed (RST), UDP ports are closed
+  # (port unreachable). The listener dies with the namespace.
   nx "$ns" setsid python3 -c '
 import socket, time
 s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
@@ -111,9 +112,11 @@ s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("::", 443))
 s.listen(64)
+held = []
 while True:
     c, _ = s.accept()
-    c.close()
+    held.append(c)
+    held = held[-256:]
 ' </dev/null >/dev/null 2>&1 &
   local tries
   for (( tries = 0; tries < 50; tries++ )); do
