@@ -19,6 +19,13 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
   app.add_option("--log-level", options.log_level, "Log level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
+  app.add_option("--public-ip-url", options.public_ip_urls,
+                 "Where --source-public-ip asks for the public address (repeatable, tried in order; "
+                 "default: upstream's five checkers)")
+      ->check([](const std::string& url) {
+        return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0 ? std::string()
+                                                                             : std::string("must be an http:// or https:// URL");
+      });
   app.add_flag("--version", version, "Print the version and exit");
   DaemonCommand command;
   try {

@@ -13,6 +13,7 @@ struct DaemonOptions {
   bool foreground = false;  // interactive: coloured, timestamped logs on a TTY
   std::string socket_path = kDefaultSocketPath;
   std::string log_level = "info";
+  std::vector<std::string> public_ip_urls;  // empty: upstream's list
 };
 
 struct DaemonCommand {

@@ -41,7 +41,9 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   auto mailbox = std::make_shared<ddtr::rpcserver::KjMailbox>();
   int result = 0;
   {
-    ddtr::engine::Engine engine;
+    ddtr::engine::EngineOptions engine_options;
+    if (!options.public_ip_urls.empty()) engine_options.public_ip.urls = options.public_ip_urls;
+    ddtr::engine::Engine engine(std::move(engine_options));
     {
       auto receiver = io.lowLevelProvider->wrapListenSocketFd(
           listen_fd.release(), kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP |

@@ -12,17 +12,22 @@
 #include <unordered_map>
 
 #include "daemon/engine/id_allocator.hpp"
+#include "daemon/enrich/publicip/public_ip.hpp"
 #include "daemon/enrich/reversedns/reverse_dns.hpp"
 #include "daemon/engine/trace_job.hpp"
 #include "shared/result/run_id.hpp"
 
 namespace ddtr::engine {
 
+struct EngineOptions {
+  enrich::PublicIpOptions public_ip;
+};
+
 class Engine {
  public:
   using TraceId = std::uint64_t;
 
-  Engine();
+  explicit Engine(EngineOptions options = {});
   ~Engine();  // cancels every trace and joins the thread
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -39,6 +44,7 @@ class Engine {
   std::shared_ptr<IdAllocator> ids_;
   RunIdGenerator run_ids_;  // engine thread only
   enrich::ReverseDns reverse_dns_;  // engine thread only (after construction)
+  enrich::PublicIp public_ip_;      // engine thread only
   std::unordered_map<TraceId, std::shared_ptr<TraceJob>> jobs_;  // engine thread only
   std::atomic<TraceId> next_id_{1};
   std::thread thread_;

@@ -17,9 +17,6 @@ namespace {
 constexpr int kMaxQueries = 1000;
 constexpr int kMaxTimeoutMs = 3'600'000;
 
-Error not_implemented(const std::string& what, const std::string& note = "") {
-  return Error(ErrorCode::Unknown, what + " is not implemented by this daemon yet" + note);
-}
 
 // Upstream's classification order across joined errors: the first matching
 // category wins, not the first error.
@@ -75,7 +72,6 @@ void validate_request(const TraceParams& p) {
     throw Error(ErrorCode::InvalidRequest,
                 "too many queries: traceroute and e2e queries are limited to " + std::to_string(kMaxQueries));
   }
-  if (p.collect_source_public_ip) throw not_implemented("public IP collection (--source-public-ip)");
 }
 
 TraceJob::TraceJob(EngineContext context, TraceParams params, TraceObserver observer)
@@ -114,13 +110,16 @@ void TraceJob::on_resolved(const Endpoint& target) {
   target_ = target;
   int queries = std::max(params_.traceroute_queries, 0);
   int e2e = std::max(params_.e2e_queries, 0);
-  outstanding_ = queries + e2e;
+  outstanding_ = queries + e2e + (params_.collect_source_public_ip ? 1 : 0);
   if (outstanding_ == 0) {
     complete();
     return;
   }
   for (int i = 0; i < queries; ++i) start_run(static_cast<std::uint32_t>(i));
   if (e2e > 0) launch_e2e(0);
+  // Upstream starts the fetch after launching the e2e probes; ours does not
+  // wait for their pacing, and a failure leaves public_ip "" silently.
+  if (params_.collect_source_public_ip) fetch_public_ip();
 }
 
 std::shared_ptr<ParallelRun> TraceJob::make_run(const TraceParams& params, int min_ttl, ParallelRun::HopCallback on_hop,
@@ -250,6 +249,15 @@ void TraceJob::launch_e2e(std::uint32_t index) {
   });
 }
 
+void TraceJob::fetch_public_ip() {
+  context_.public_ip.get([weak = weak_from_this()](std::optional<std::string> ip) {
+    auto self = weak.lock();
+    if (!self || self->done_) return;
+    if (ip) self->public_ip_ = *ip;
+    self->part_done();
+  });
+}
+
 void TraceJob::part_done() {
   if (--outstanding_ > 0 || done_) return;
   if (params_.traceroute_queries > 0 && runs_.empty() && !run_errors_.empty()) {
@@ -308,6 +316,7 @@ void TraceJob::enrich_then_complete() {
 void TraceJob::complete() {
   Results results;
   results.protocol = params_.protocol;
+  results.source_public_ip = public_ip_;
   results.destination_hostname = params_.hostname;
   results.destination_port = params_.port;
   if (params_.traceroute_queries > 0) results.runs = std::move(runs_);

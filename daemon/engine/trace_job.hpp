@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "daemon/engine/hop_event.hpp"
+#include "daemon/enrich/publicip/public_ip.hpp"
 #include "daemon/enrich/reversedns/reverse_dns.hpp"
 #include "daemon/engine/id_allocator.hpp"
 #include "daemon/engine/parallel_run.hpp"
@@ -34,6 +35,7 @@ struct EngineContext {
   std::shared_ptr<IdAllocator> ids;
   RunIdGenerator& run_ids;
   enrich::ReverseDns& reverse_dns;
+  enrich::PublicIp& public_ip;
 };
 
 // The daemon's own checks of a request (the privileged side validates, not only
@@ -50,6 +52,7 @@ class TraceJob : public std::enable_shared_from_this<TraceJob> {
   void on_resolved(const Endpoint& target);
   void start_run(std::uint32_t index);
   void launch_e2e(std::uint32_t index);
+  void fetch_public_ip();
   // Starts a ParallelRun against the resolved target; `on_done` gets the run,
   // or the error that stopped it.
   std::shared_ptr<ParallelRun> make_run(const TraceParams& params, int min_ttl, ParallelRun::HopCallback on_hop,
@@ -71,6 +74,7 @@ class TraceJob : public std::enable_shared_from_this<TraceJob> {
   std::vector<double> e2e_rtts_;      // completion order, 0 = lost
   int outstanding_ = 0;               // runs + e2e probes not yet finished
   std::uint32_t e2e_launched_ = 0;
+  std::string public_ip_;  // "" unless collected
   bool done_ = false;
 };
 

@@ -42,8 +42,10 @@ as_nobody() {  # inside the client namespace, as nobody, with no capabilities at
 }
 
 start_daemon() {
+  # The public IP checkers are local fake servers: nothing leaves the test network.
   ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
-    >>"$work/daemon.log" 2>&1 &
+    --public-ip-url http://127.0.0.1:8081/missing --public-ip-url http://127.0.0.1:8082/ip \
+    --public-ip-url http://127.0.0.1:8081/ip >>"$work/daemon.log" 2>&1 &
   daemon_pid=$!
   for _ in $(seq 100); do [[ -S $socket ]] && return 0; sleep 0.1; done
   return 1
@@ -143,6 +145,21 @@ check "sack to a closed port exits 1" test "$(cat "$work/sackclosed.rc")" = 1
 check "... saying SACK is not supported for this target (upstream's words)" \
   grep -q 'SACK not supported for this target/source' "$work/sackclosed.err"
 
+# --- 1f. the public IP, from local fake checkers: a 404 first (skipped), a dead port
+# (retried, then skipped), then one that answers.
+mkdir -p "$work/www"
+printf '  198.51.100.77\n' >"$work/www/ip"
+ip netns exec "${prefix}c" python3 -m http.server 8081 --bind 127.0.0.1 --directory "$work/www" \
+  >"$work/http.log" 2>&1 &
+http_pid=$!
+for _ in $(seq 50); do ip netns exec "${prefix}c" ss -Htln 'sport = :8081' | grep -q . && break; sleep 0.1; done
+trace pubip --proto icmp -q 1 -Q 0 --timeout 1000 -m 15 --source-public-ip 203.0.113.5
+check "public IP trace exits 0" test "$(cat "$work/pubip.rc")" = 0
+check "... source.public_ip is the checker's answer" \
+  python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["source"]["public_ip"] != "198.51.100.77")' "$work/pubip.json"
+check "... after a 404 from the first checker" grep -q '"GET /missing HTTP/1.1" 404' "$work/http.log"
+kill "$http_pid"; wait "$http_pid" 2>/dev/null
+
 # --- 2. the same network with router 3 silent, both families, both protocols -----------
 kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
 "$topology" up "$prefix" --routers 8 --silent-hop 3
@@ -154,10 +171,9 @@ trace silent_udp6 --proto udp -q 1 -Q 1 --timeout 500 -m 15 2001:db8:ffff::5
 judge silent_udp6 --hops "$hops6" --runs 1 --e2e 1 --silent 3 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
 
 # --- 3. errors --------------------------------------------------------------------------
-trace pubip --proto icmp -q 1 -Q 0 --source-public-ip 203.0.113.5
-check "an unimplemented option is refused with exit 1" test "$(cat "$work/pubip.rc")" = 1
-check "... and an Error: line naming it" grep -q '^Error: failed to run traceroute: public IP collection' "$work/pubip.err"
-check "... and nothing on stdout" test ! -s "$work/pubip.json"
+trace nopubip --proto icmp -q 1 -Q 0 --timeout 500 --source-public-ip 203.0.113.5
+check "no public IP checker answering: the trace still succeeds" test "$(cat "$work/nopubip.rc")" = 0
+check "... with public_ip \"\"" python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["source"]["public_ip"] != "")' "$work/nopubip.json"
 
 trace badflag --proto icmp -p notaport 203.0.113.5
 check "a bad flag exits 2" test "$(cat "$work/badflag.rc")" = 2
