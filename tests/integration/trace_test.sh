@@ -160,6 +160,16 @@ check "... source.public_ip is the checker's answer" \
 check "... after a 404 from the first checker" grep -q '"GET /missing HTTP/1.1" 404' "$work/http.log"
 kill "$http_pid"; wait "$http_pid" 2>/dev/null
 
+# --- 1g. a filtered target and a filtered TCP port: the routers answer, then silence ------
+routers=${hops% 203.0.113.5 }
+trace filtered --proto icmp -q 1 -Q 2 --timeout 300 -m 12 203.0.113.66
+check "a filtered target still gives a result (exit 0)" test "$(cat "$work/filtered.rc")" = 0
+judge filtered --hops "$routers" --unreached 12 --target 203.0.113.66 --runs 1 --e2e 2
+trace filteredport --proto tcp -p 81 -q 1 -Q 1 --timeout 300 -m 12 203.0.113.5
+check "a filtered TCP port still gives a result (exit 0)" test "$(cat "$work/filteredport.rc")" = 0
+judge filteredport --hops "$routers" --unreached 12 --target 203.0.113.5 --runs 1 --e2e 1 --protocol tcp \
+  --port 81 --run-port 81
+
 # --- 2. the same network with router 3 silent, both families, both protocols -----------
 kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
 "$topology" up "$prefix" --routers 8 --silent-hop 3
@@ -169,6 +179,32 @@ check "silent-hop trace exits 0" test "$(cat "$work/silent.rc")" = 0
 judge silent --hops "$hops" --runs 2 --e2e 2 --silent 3
 trace silent_udp6 --proto udp -q 1 -Q 1 --timeout 500 -m 15 2001:db8:ffff::5
 judge silent_udp6 --hops "$hops6" --runs 1 --e2e 1 --silent 3 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
+
+# --- 2b. ECMP at router 4: Paris-style probes keep one branch per run ----------------------
+kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+"$topology" up "$prefix" --routers 8 --ecmp-hop 4
+check "daemon restarts on the ECMP network" start_daemon
+for p in udp tcp icmp; do
+  case $p in
+    udp) trace_args=(); judge_args=(--run-port 33434) ;;
+    tcp) trace_args=(-p 443); judge_args=(--port 443 --run-port 443) ;;
+    icmp) trace_args=(); judge_args=() ;;
+  esac
+  trace "ecmp-$p" --proto "$p" "${trace_args[@]}" -q 8 -Q 1 --timeout 1000 -m 15 203.0.113.5
+  check "ECMP $p exits 0" test "$(cat "$work/ecmp-$p.rc")" = 0
+  judge "ecmp-$p" --hops "$hops" --runs 8 --e2e 1 --ecmp 4 --protocol "$p" "${judge_args[@]}"
+done
+
+# --- 2c. 20 % loss at router 4: the trace completes; lost probes are empty hops -----------
+kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+"$topology" up "$prefix" --routers 8 --lossy-hop 4
+check "daemon restarts on the lossy network" start_daemon
+trace lossy --proto icmp -q 3 -Q 5 --timeout 500 -m 15 203.0.113.5
+check "lossy ICMP exits 0" test "$(cat "$work/lossy.rc")" = 0
+judge lossy --hops "$hops" --runs 3 --e2e 5 --lossy
+trace lossy6 --proto udp -q 3 -Q 5 --timeout 500 -m 15 2001:db8:ffff::5
+check "lossy UDP over IPv6 exits 0" test "$(cat "$work/lossy6.rc")" = 0
+judge lossy6 --hops "$hops6" --runs 3 --e2e 5 --lossy --source 2001:db8:1:1::1 --protocol udp --run-port 33434
 
 # --- 3. errors --------------------------------------------------------------------------
 trace nopubip --proto icmp -q 1 -Q 0 --timeout 500 --source-public-ip 203.0.113.5

@@ -28,11 +28,17 @@ def main():
     ap.add_argument("--target", help="destination.hostname, when it is not the last hop's address")
     ap.add_argument("--reverse-dns", default="", help='"TTL=name[,name] ..." expected hop names; other hops have none')
     ap.add_argument("--dest-names", default="", help="expected run destination names, comma-separated")
+    ap.add_argument("--ecmp", type=int, default=0,
+                    help="hop K and K+1 may take the twin branch (198.51.100.x), but one branch per run")
+    ap.add_argument("--unreached", type=int, default=0,
+                    help="filtered target: --hops lists the routers only; hops up to this max TTL, the rest silent")
+    ap.add_argument("--lossy", action="store_true",
+                    help="any probe may be lost: answered hops must still be right, the target only last")
     a = ap.parse_args()
     expected = a.hops.split()
     names = {int(k): v.split(",") for k, v in (e.split("=", 1) for e in a.reverse_dns.split())}
     dest_names = a.dest_names.split(",") if a.dest_names else []
-    target = expected[-1]
+    target = a.target if a.unreached else expected[-1]
     failures = 0
 
     def check(cond, what):
@@ -54,14 +60,37 @@ def main():
     for n, run in enumerate(runs, 1):
         check(ID.match(run["run_id"]) is not None, f"run {n} id")
         check(run["source"]["ip_address"] == a.source, f"run {n} source address")
-        want_dest = {"ip_address": target, "port": a.run_port}
+        want_dest = {"ip_address": target.split(":")[0] if a.unreached else target, "port": a.run_port}
         if dest_names:
             want_dest["reverse_dns"] = dest_names
         check(run["destination"] == want_dest, f"run {n} destination")
         check(0 <= run["source"]["port"] <= 65535, f"run {n} source port")
         hops = run["hops"]
+        if a.unreached:
+            check([h["ttl"] for h in hops] == list(range(1, a.unreached + 1)), f"run {n} ttls 1..{a.unreached}")
+            for ttl, hop in enumerate(hops, 1):
+                want = expected[ttl - 1] if ttl <= len(expected) else ""
+                check(hop["ip_address"] == want and hop["reachable"] == bool(want), f"run {n} ttl {ttl} is {want or 'silent'}")
+            continue
+        if a.lossy:
+            check([h["ttl"] for h in hops] == list(range(1, len(hops) + 1)), f"run {n} ttls in order")
+            for ttl, hop in enumerate(hops, 1):
+                want = expected[ttl - 1] if ttl < len(expected) else target
+                ok_hop = hop["ip_address"] in ("", want)
+                if hop["ip_address"] == target:
+                    ok_hop = ok_hop and ttl == len(hops)
+                check(ok_hop, f"run {n} ttl {ttl} is {want} or lost ({hop['ip_address'] or 'lost'})")
+            continue
         check([h["ttl"] for h in hops] == list(range(1, len(expected) + 1)), f"run {n} ttls 1..{len(expected)}")
+        branch = None
         for ttl, (hop, want) in enumerate(zip(hops, expected), 1):
+            if a.ecmp and ttl in (a.ecmp, a.ecmp + 1):
+                twin = "198.51.100." + want.rsplit(".", 1)[1]
+                got = "twin" if hop["ip_address"] == twin else "main" if hop["ip_address"] == want else "wrong"
+                if branch is None:
+                    branch = got
+                check(got != "wrong" and got == branch, f"run {n} ttl {ttl} on one ECMP branch ({hop['ip_address']})")
+                continue
             if ttl == a.silent:
                 check(hop == {"ttl": ttl, "ip_address": "", "rtt": 0, "reachable": False},
                       f"run {n} ttl {ttl} silent")
@@ -70,9 +99,19 @@ def main():
                 check(hop["ip_address"] == want and hop["reachable"] is True and 0 < hop["rtt"] < 1000
                       and list(hop) == keys and hop.get("reverse_dns") == names.get(ttl),
                       f"run {n} ttl {ttl} is {want}" + (f" named {names[ttl]}" if ttl in names else ""))
+    e2e = doc["e2e_probe"]
+    if a.unreached:
+        n = len(expected)
+        check(doc["traceroute"]["hop_count"] == {"avg": n, "min": n, "max": n}, f"hop_count {n} (last answering hop)")
+        check(e2e["packets_sent"] == a.e2e and e2e["packets_received"] == 0 and e2e["packet_loss_percentage"] == 1,
+              "every e2e probe lost")
+        return 1 if failures else 0
+    if a.lossy:
+        check(e2e["packets_sent"] == a.e2e and 0 <= e2e["packets_received"] <= a.e2e, "e2e counts")
+        check(0 <= e2e["packet_loss_percentage"] <= 1, "e2e loss is a fraction")
+        return 1 if failures else 0
     n_hops = len(expected)
     check(doc["traceroute"]["hop_count"] == {"avg": n_hops, "min": n_hops, "max": n_hops}, f"hop_count {n_hops}")
-    e2e = doc["e2e_probe"]
     check(e2e["packets_sent"] == a.e2e and e2e["packets_received"] == a.e2e, f"e2e {a.e2e} sent and received")
     check(e2e["packet_loss_percentage"] == 0, "e2e loss 0")
     if a.e2e == 0:

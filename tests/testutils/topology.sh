@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's own test network: a chain of routers in network namespaces.
 #
-#   topology.sh up PREFIX [--routers N] [--silent-hop K]
+#   topology.sh up PREFIX [--routers N] [--silent-hop K] [--lossy-hop K] [--ecmp-hop K]
 #   topology.sh down PREFIX
 #   topology.sh hops PREFIX [--routers N]     # expected IPv4 hop addresses, one per line
 #   topology.sh hops6 PREFIX [--routers N]    # expected IPv6 hop addresses, one per line
@@ -12,7 +12,14 @@
 # router i answers from 192.0.2.(4i+2). In IPv6, link i is 2001:db8:1:i::/64
 # (::1 upstream, ::2 downstream), so router i answers from 2001:db8:1:i::2.
 # The destination answers the whole of 203.0.113.0/24 (a local route on lo)
-# and 2001:db8:ffff::5. Only documentation addresses, only inside
+# and 2001:db8:ffff::5.
+# It drops everything to 203.0.113.66 (a filtered target) and TCP port 81 (a
+# filtered port). --lossy-hop K: router K drops 20 % of what it forwards.
+# --ecmp-hop K (IPv4): router K gets a twin ${PREFIX}rKb on the links
+# 198.51.100.(4K)/30 (from router K-1) and 198.51.100.(4K+4)/30 (to router K+1);
+# router K-1 and K+1 spread flows over both with an L4 hash (Paris-style
+# probes keep one branch per run), so hop K is 192.0.2.(4K+2) or
+# 198.51.100.(4K+2) and hop K+1 is 192.0.2.(4K+6) or 198.51.100.(4K+6). Only documentation addresses, only inside
 # namespaces made here. Routers forward with ICMP rate limits off; --silent-hop K
 # makes router K drop the ICMP it would send itself (it still forwards).
 set -euo pipefail
@@ -21,11 +28,13 @@ usage() { echo "usage: $0 up|down|hops|hops6 PREFIX [--routers N] [--silent-hop 
 [[ $# -ge 2 ]] || usage
 cmd=$1 prefix=$2
 shift 2
-routers=8 silent=0
+routers=8 silent=0 lossy=0 ecmp=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --routers) routers=$2; shift 2 ;;
     --silent-hop) silent=$2; shift 2 ;;
+    --lossy-hop) lossy=$2; shift 2 ;;
+    --ecmp-hop) ecmp=$2; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -41,10 +50,47 @@ nx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 down() {
   local ns
-  for ns in $(ip netns list | awk '{print $1}' | grep -E "^${prefix}(c|d|r[0-9]+)$" || true); do
+  for ns in $(ip netns list | awk '{print $1}' | grep -E "^${prefix}(c|d|r[0-9]+b?)$" || true); do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
     rm -rf "/etc/netns/$ns"
+  done
+}
+
+link_pair() {  # link_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B (IPv4 /30, permanent neighbours)
+  ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+  nx "$1" ip addr add "$3/30" dev "$2"
+  nx "$4" ip addr add "$6/30" dev "$5"
+  nx "$1" ip link set "$2" up
+  nx "$4" ip link set "$5" up
+  local mac_a mac_b
+  mac_a=$(nx "$1" cat "/sys/class/net/$2/address")
+  mac_b=$(nx "$4" cat "/sys/class/net/$5/address")
+  nx "$1" ip neigh replace "$6" lladdr "$mac_b" dev "$2" nud permanent
+  nx "$4" ip neigh replace "$3" lladdr "$mac_a" dev "$5" nud permanent
+}
+
+add_twin() {  # a second router K beside router K, and multipath around it
+  local k=$1 twin="${prefix}r${1}b" before after j
+  before=$(ns_name $(( k - 1 ))) after=$(ns_name $(( k + 1 )))
+  ip netns add "$twin"
+  mkdir -p "/etc/netns/$twin"
+  echo "nameserver 127.0.0.1" >"/etc/netns/$twin/resolv.conf"
+  nx "$twin" ip link set lo up
+  nx "$twin" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 \
+    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.icmp_errors_use_inbound_ifaddr=1
+  local in_a="198.51.100.$(( 4 * k + 1 ))" in_b="198.51.100.$(( 4 * k + 2 ))"
+  local out_a="198.51.100.$(( 4 * k + 5 ))" out_b="198.51.100.$(( 4 * k + 6 ))"
+  link_pair "$before" "${prefix}x${k}a" "$in_a" "$twin" "${prefix}x${k}b" "$in_b"
+  link_pair "$twin" "${prefix}y${k}a" "$out_a" "$after" "${prefix}y${k}b" "$out_b"
+  nx "$twin" ip route add default via "$out_b"
+  for (( j = 1; j <= k; j++ )); do nx "$twin" ip route replace "$(addr "$j" 0)/30" via "$in_a"; done
+  # The routers on both sides hash flows (L4) over the two branches.
+  nx "$before" sysctl -qw net.ipv4.fib_multipath_hash_policy=1
+  nx "$after" sysctl -qw net.ipv4.fib_multipath_hash_policy=1
+  nx "$before" ip route replace default nexthop via "$(addr "$k" 2)" nexthop via "$in_b"
+  for (( j = 1; j <= k; j++ )); do
+    nx "$after" ip route replace "$(addr "$j" 0)/30" nexthop via "$(addr $(( k + 1 )) 1)" nexthop via "$out_a"
   done
 }
 
@@ -61,7 +107,8 @@ up() {
     nx "$ns" ip link set lo up
     nx "$ns" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 \
       net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-      net.ipv6.icmp.ratelimit=0 net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+      net.ipv6.icmp.ratelimit=0 net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+      net.ipv4.icmp_errors_use_inbound_ifaddr=1
   done
   for (( i = 1; i <= routers + 1; i++ )); do
     local up_ns down_ns
@@ -123,6 +170,26 @@ while True:
     nx "$ns" ss -Htln 'sport = :443' | grep -q . && break
     sleep 0.1
   done
+  nx "$ns" nft -f - <<'NFT'
+table inet filtered {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    ip daddr 203.0.113.66 drop
+    tcp dport 81 drop
+  }
+}
+NFT
+  if (( lossy >= 1 && lossy <= routers )); then
+    nx "$(ns_name "$lossy")" nft -f - <<'NFT'
+table inet lossy {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    numgen random mod 100 < 20 drop
+  }
+}
+NFT
+  fi
+  if (( ecmp > 1 && ecmp < routers )); then add_twin "$ecmp"; fi
   if (( silent >= 1 && silent <= routers )); then
     nx "$(ns_name "$silent")" nft -f - <<'NFT'
 table inet silent {
