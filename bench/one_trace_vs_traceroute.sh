@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Wall time of one ICMP trace (-q 1 -Q 1) through the daemon, client as nobody,
-# beside `traceroute -n -I` on the same 8-router namespace network, in one run.
+# Wall time of one trace per protocol (-q 1 -Q 1) through the daemon, client as
+# nobody, beside `traceroute` (-I, UDP, -T) on the same 8-router namespace
+# network, in one run.
 #   bench/one_trace_vs_traceroute.sh [ROUNDS]      (root; builds Release first)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,22 +23,37 @@ ip netns exec "${prefix}c" "$work/datadog-tracerouted" --socket "$work/d.sock" -
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $work/d.sock ]] && break; sleep 0.1; done
 
-ours() {
+ours() {  # ours PROTO [ARGS...]
+  local proto=$1; shift
   ip netns exec "${prefix}c" setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
-    "$work/datadog-traceroute" --socket "$work/d.sock" --proto icmp -q 1 -Q 1 203.0.113.5 >/dev/null
+    "$work/datadog-traceroute" --socket "$work/d.sock" --proto "$proto" "$@" -q 1 -Q 1 203.0.113.5 >/dev/null
 }
-theirs() { ip netns exec "${prefix}c" traceroute -n -I 203.0.113.5 >/dev/null; }
+theirs() { ip netns exec "${prefix}c" traceroute -n "$@" 203.0.113.5 >/dev/null; }
 
 ms() { local t0 t1; t0=$(date +%s%N); "$@"; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )); }
-ours; theirs  # warm up (ARP/neighbour entries)
-declare -a a b
-for (( i = 0; i < rounds; i++ )); do  # interleaved, so both see the same machine load
-  a+=("$(ms ours)")
-  b+=("$(ms theirs)")
+stats() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {printf "%.1f ms (min %.1f, max %.1f)", v[int((NR+1)/2)]/1000, v[1]/1000, v[NR]/1000}'; }
+
+# pairs: "label of ours | our args || label of theirs | their args"
+pairs=(
+  "icmp|icmp||traceroute -n -I|-I"
+  "udp|udp||traceroute -n (UDP)|"
+  "tcp syn, port 443|tcp -p 443||traceroute -n -T -p 443|-T -p 443"
+  "tcp syn_socket, port 443|tcp --tcp-method syn_socket -p 443||traceroute -n -T -p 443|-T -p 443"
+  "tcp sack, port 443|tcp --tcp-method sack -p 443||traceroute -n -T -p 443|-T -p 443"
+)
+echo "rounds: $rounds, network: 8 routers + destination (9 hops), no added delay, medians"
+echo "| ours (datadog-traceroute -q 1 -Q 1, via the daemon, as nobody) | wall | traceroute | wall |"
+echo "|---|---|---|---|"
+for pair in "${pairs[@]}"; do
+  IFS='|' read -r label args _ their_label their_args <<<"$pair"
+  # shellcheck disable=SC2086
+  ours $args; theirs $their_args  # warm up
+  a=() b=()
+  for (( i = 0; i < rounds; i++ )); do  # interleaved, so both see the same machine load
+    # shellcheck disable=SC2086
+    a+=("$(ms ours $args)")
+    # shellcheck disable=SC2086
+    b+=("$(ms theirs $their_args)")
+  done
+  echo "| $label | $(stats "${a[@]}") | $their_label | $(stats "${b[@]}") |"
 done
-stats() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1; s+=$1} END {printf "median %.1f ms, mean %.1f ms, min %.1f ms, max %.1f ms", v[int((NR+1)/2)]/1000, s/NR/1000, v[1]/1000, v[NR]/1000}'; }
-echo "rounds: $rounds, network: 8 routers + destination (9 hops), no added delay"
-echo "| command | wall time |"
-echo "|---|---|"
-echo "| datadog-traceroute --proto icmp -q 1 -Q 1 (via daemon, as nobody) | $(stats "${a[@]}") |"
-echo "| traceroute -n -I | $(stats "${b[@]}") |"
