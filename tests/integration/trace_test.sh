@@ -160,6 +160,21 @@ check "... source.public_ip is the checker's answer" \
 check "... after a 404 from the first checker" grep -q '"GET /missing HTTP/1.1" 404' "$work/http.log"
 kill "$http_pid"; wait "$http_pid" 2>/dev/null
 
+# --- 1h. golden documents per protocol (one run, one e2e probe; volatile values masked) ---
+golden_dir=$here/golden
+for spec in "icmp4|icmp|203.0.113.5|--source 192.0.2.5" "udp4|udp|203.0.113.5|--run-port 33434" \
+            "tcp4|tcp|203.0.113.5:443|--port 33434 --run-port 443 --target 203.0.113.5:443" \
+            "icmp6|icmp|2001:db8:ffff::5|--source 2001:db8:1:1::1" \
+            "udp6|udp|2001:db8:ffff::5|--source 2001:db8:1:1::1 --run-port 33434" \
+            "tcp6|tcp|[2001:db8:ffff::5]:443|--source 2001:db8:1:1::1 --run-port 443 --target [2001:db8:ffff::5]:443"; do
+  IFS='|' read -r name proto target extra <<<"$spec"
+  family_hops=$hops; [[ $name == *6 ]] && family_hops=$hops6
+  trace "golden-$name" --proto "$proto" -q 1 -Q 1 --timeout 1000 -m 15 "$target"
+  # shellcheck disable=SC2086
+  judge "golden-$name" --hops "$family_hops" --runs 1 --e2e 1 --protocol "$proto" $extra \
+    --golden "$golden_dir/$name.json" ${DDTR_WRITE_GOLDEN:+--write-golden}
+done
+
 # --- 1g. a filtered target and a filtered TCP port: the routers answer, then silence ------
 routers=${hops% 203.0.113.5 }
 trace filtered --proto icmp -q 1 -Q 2 --timeout 300 -m 12 203.0.113.66

@@ -13,6 +13,25 @@ import sys
 ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
+def masked(doc):
+    """The document with what varies between runs (ids, times, ports we did not choose) masked."""
+    doc = json.loads(json.dumps(doc))
+    doc["test_run_id"] = "<id>"
+    for run in doc["traceroute"]["runs"] or []:
+        run["run_id"] = "<id>"
+        run["source"]["port"] = "<port>"
+        for hop in run["hops"]:
+            hop["rtt"] = "<rtt>" if hop["rtt"] else 0
+    e2e = doc["e2e_probe"]
+    if e2e["rtts"] is not None:
+        e2e["rtts"] = ["<rtt>" if v else 0 for v in e2e["rtts"]]
+    for key in ("jitter",):
+        e2e[key] = "<ms>"
+    for key in ("avg", "min", "max"):
+        e2e["rtt"][key] = "<ms>"
+    return doc
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
@@ -32,6 +51,8 @@ def main():
                     help="hop K and K+1 may take the twin branch (198.51.100.x), but one branch per run")
     ap.add_argument("--unreached", type=int, default=0,
                     help="filtered target: --hops lists the routers only; hops up to this max TTL, the rest silent")
+    ap.add_argument("--golden", help="compare the document, volatile values masked, with this file")
+    ap.add_argument("--write-golden", action="store_true", help="(re)write the --golden file instead")
     ap.add_argument("--lossy", action="store_true",
                     help="any probe may be lost: answered hops must still be right, the target only last")
     a = ap.parse_args()
@@ -48,7 +69,17 @@ def main():
             failures += 1
 
     with open(a.file) as f:
-        doc = json.load(f)
+        text = f.read()
+        doc = json.loads(text)
+    check(text.endswith("}\n") and text.startswith("{\n  \"test_run_id\": "), "2-space indented JSON and one newline")
+    if a.golden:
+        if a.write_golden:
+            with open(a.golden, "w") as f:
+                json.dump(masked(doc), f, indent=2)
+                f.write("\n")
+        with open(a.golden) as f:
+            golden = json.load(f)
+        check(json.dumps(masked(doc)) == json.dumps(golden), f"matches the golden document {a.golden.split('/')[-1]}")
     check(list(doc) == ["test_run_id", "protocol", "source", "destination", "traceroute", "e2e_probe"],
           "top-level keys in Go order")
     check(ID.match(doc["test_run_id"]) is not None, "test_run_id is 22 base64url chars")
