@@ -1,120 +1,142 @@
-// Go's encoding/json, byte for byte: the golden document from the reference
-// schema, float formatting and string escaping.
+// The whole document against Go's encoding/json, byte for byte.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "shared/common/error.hpp"
 #include "shared/result/go_json.hpp"
-#include "shared/result/normalize.hpp"
+#include "tests/unit/result/example_results.hpp"
 
 namespace ddtr {
 namespace {
 
-// The reference's hand-composed example (tcp, 2 runs, 4 e2e probes, one lost),
-// built from raw measurements and run through normalize() like the daemon does.
-Results example() {
-  Results r;
-  r.protocol = "tcp";
-  r.source_public_ip = "198.51.100.77";
-  r.destination_hostname = "example.net";
-  r.destination_port = 443;
-  std::vector<std::string> www = {"www.example.net."};
-  ddtr::Run a;
-  a.source = {"10.0.0.5", 41234, {}};
-  a.destination = {"203.0.113.10", 443, www};
-  a.hops = {Hop{1, "10.0.0.1", 0.412, false, {}, false}, Hop{2, "198.51.100.1", 5.25, false, {"ae1.core.example."}, false},
-            Hop{3, "203.0.113.10", 12.345678, false, www, true}};
-  ddtr::Run b;
-  b.source = {"10.0.0.5", 52011, {}};
-  b.destination = {"203.0.113.10", 443, www};
-  b.hops = {Hop{1, "10.0.0.1", 0.398, false, {}, false}, Hop{2, "", 0, false, {}, false},
-            Hop{3, "203.0.113.10", 12.9, false, www, true}};
-  r.runs = std::vector<ddtr::Run>{a, b};
-  r.e2e_probe.rtts = std::vector<double>{12.5, 0, 13.5, 12.75};
-  RunIdGenerator ids;
-  normalize(r, ids);
-  r.test_run_id = "q1VbT0Jm9kS3yXcA2fZ8Lw";  // the reference's fixed ids
-  (*r.runs)[0].run_id = "Zk3m1rQ0TXWa8b4cNn2E_g";
-  (*r.runs)[1].run_id = "w-7hJ2pLxU6o0sdRkz1y9A";
-  return r;
-}
-
+// The golden file holds the document as the CLI prints it, which is
+// to_go_json's output plus one newline.
 std::string golden() {
-  std::ifstream in(std::string(DDTR_TEST_DATA_DIR) + "/golden_example.json");
+  std::ifstream in(std::string(DDTR_TEST_DATA_DIR) + "/golden_example.json", std::ios::binary);
+  EXPECT_TRUE(in.good()) << "missing golden_example.json";
   std::stringstream s;
   s << in.rdbuf();
   std::string text = s.str();
-  if (!text.empty() && text.back() == '\n') text.pop_back();  // the CLI adds it, to_go_json does not
+  EXPECT_FALSE(text.empty());
+  if (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
 }
 
 TEST(GoJson, GoldenDocumentByteForByte) {
-  std::string ours = to_go_json(example(), 2);
+  const std::string ours = to_go_json(test::example_document(), 2);
   EXPECT_EQ(ours, golden());
+  EXPECT_NE(ours.back(), '\n');
+}
+
+TEST(GoJson, DefaultIndentIsTwo) {
+  EXPECT_EQ(to_go_json(test::example_document()), to_go_json(test::example_document(), 2));
+}
+
+TEST(GoJson, GoldenParsesWithTheExpectedStructure) {
+  const auto doc = nlohmann::json::parse(to_go_json(test::example_document(), 2));
+  std::vector<std::string> keys;
+  for (const auto& item : doc.items()) keys.push_back(item.key());
+  // nlohmann::json sorts keys, so this checks the set; the byte comparison
+  // above checks the order.
+  EXPECT_EQ(keys.size(), 6u);
+  EXPECT_EQ(doc["test_run_id"], test::kExampleTestRunId);
+  EXPECT_EQ(doc["protocol"], "tcp");
+  EXPECT_EQ(doc["source"]["public_ip"], "198.51.100.77");
+  EXPECT_EQ(doc["destination"], (nlohmann::json{{"hostname", "example.net"}, {"port", 443}}));
+  const auto& runs = doc["traceroute"]["runs"];
+  ASSERT_TRUE(runs.is_array());
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[1]["run_id"], test::kExampleRunIds[1]);
+  EXPECT_FALSE(runs[0]["source"].contains("reverse_dns"));
+  EXPECT_EQ(runs[0]["destination"]["reverse_dns"], nlohmann::json::array({"www.example.net."}));
+  EXPECT_EQ(runs[1]["hops"][1], (nlohmann::json{{"ttl", 2}, {"ip_address", ""}, {"rtt", 0}, {"reachable", false}}));
+  EXPECT_FALSE(runs[0]["hops"][2].contains("is_dest"));
+  EXPECT_TRUE(doc["traceroute"]["hop_count"]["min"].is_number_integer());
+  EXPECT_EQ(doc["e2e_probe"]["packet_loss_percentage"].get<double>(), 0.25);
+  EXPECT_EQ(doc["e2e_probe"]["rtts"].size(), 4u);
 }
 
 TEST(GoJson, CompactFormIsTheSameDocument) {
-  auto r = example();
-  std::string compact = to_go_json(r, 0);
+  const std::string compact = to_go_json(test::example_document(), 0);
   EXPECT_EQ(compact.find('\n'), std::string::npos);
-  EXPECT_EQ(compact.find(": "), std::string::npos);
+  EXPECT_EQ(compact.find(' '), std::string::npos);  // no string in the example holds a space
+  EXPECT_EQ(compact.rfind("{\"test_run_id\":\"q1VbT0Jm9kS3yXcA2fZ8Lw\",\"protocol\":\"tcp\",", 0), 0u);
+  EXPECT_NE(compact.find("\"hop_count\":{\"avg\":3,\"min\":3,\"max\":3}"), std::string::npos);
   EXPECT_EQ(nlohmann::json::parse(compact), nlohmann::json::parse(golden()));
 }
 
-TEST(GoJson, NullRunsAndRtts) {
+TEST(GoJson, NilSlicesAreNullEmptySlicesAreEmptyArrays) {
   Results r;
   r.protocol = "icmp";
-  auto doc = nlohmann::json::parse(to_go_json(r, 2));
-  EXPECT_TRUE(doc["traceroute"]["runs"].is_null());
-  EXPECT_TRUE(doc["e2e_probe"]["rtts"].is_null());
+  EXPECT_EQ(to_go_json(r, 0),
+            R"({"test_run_id":"","protocol":"icmp","source":{"public_ip":""},"destination":{"hostname":"","port":0},)"
+            R"("traceroute":{"runs":null,"hop_count":{"avg":0,"min":0,"max":0}},)"
+            R"("e2e_probe":{"rtts":null,"packets_sent":0,"packets_received":0,"packet_loss_percentage":0,"jitter":0,)"
+            R"("rtt":{"avg":0,"min":0,"max":0}}})");
   r.runs = std::vector<ddtr::Run>{};
   r.e2e_probe.rtts = std::vector<double>{};
-  std::string text = to_go_json(r, 2);
-  EXPECT_NE(text.find("\"runs\": []"), std::string::npos);
-  EXPECT_NE(text.find("\"rtts\": []"), std::string::npos);
+  const std::string text = to_go_json(r, 2);
+  EXPECT_NE(text.find("\n    \"runs\": [],\n"), std::string::npos);
+  EXPECT_NE(text.find("\n    \"rtts\": [],\n"), std::string::npos);
 }
 
-TEST(GoFloat, Float64LikeGo) {
-  EXPECT_EQ(go_format_float64(0), "0");
-  EXPECT_EQ(go_format_float64(3), "3");
-  EXPECT_EQ(go_format_float64(-2), "-2");
-  EXPECT_EQ(go_format_float64(0.412), "0.412");
-  EXPECT_EQ(go_format_float64(12.345678), "12.345678");
-  EXPECT_EQ(go_format_float64(0.1 + 0.2), "0.30000000000000004");
-  EXPECT_EQ(go_format_float64(12.916666666666666), "12.916666666666666");
-  EXPECT_EQ(go_format_float64(1e-6), "0.000001");
-  EXPECT_EQ(go_format_float64(1e-7), "1e-7");
-  EXPECT_EQ(go_format_float64(1.5e-10), "1.5e-10");
-  EXPECT_EQ(go_format_float64(-1e-7), "-1e-7");
-  EXPECT_EQ(go_format_float64(1e20), "100000000000000000000");
-  EXPECT_EQ(go_format_float64(1e21), "1e+21");
-  EXPECT_EQ(go_format_float64(123456789e20), "1.23456789e+28");
-  EXPECT_THROW(go_format_float64(std::nan("")), Error);
+TEST(GoJson, RunWithoutHopsAndEmptyNamesOmitted) {
+  Results r;
+  ddtr::Run run;
+  run.run_id = "id";
+  run.source = {"192.0.2.1", 1, {"never.written."}};  // TracerouteSource has no reverse_dns
+  run.destination = {"192.0.2.9", 0, {}};
+  r.runs = std::vector<ddtr::Run>{run};
+  const std::string text = to_go_json(r, 0);
+  EXPECT_NE(text.find(R"({"run_id":"id","source":{"ip_address":"192.0.2.1","port":1},)"
+                      R"("destination":{"ip_address":"192.0.2.9","port":0},"hops":[]})"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("never.written."), std::string::npos);
 }
 
-TEST(GoFloat, Float32UsesFloat32Digits) {
-  EXPECT_EQ(go_format_float32(0.2f), "0.2");
-  EXPECT_EQ(go_format_float32(0.25f), "0.25");
-  EXPECT_EQ(go_format_float32(1.0f), "1");
-  EXPECT_EQ(go_format_float32(1.0f / 3.0f), "0.33333334");
-  EXPECT_EQ(go_format_float32(0.0f), "0");
+TEST(GoJson, IndentedHopLayout) {
+  Results r;
+  ddtr::Run run;
+  run.hops = {Hop{7, "192.0.2.7", 1.5, true, {"a.", "b."}, true}};
+  r.runs = std::vector<ddtr::Run>{run};
+  const std::string text = to_go_json(r, 2);
+  EXPECT_NE(text.find("        \"hops\": [\n"
+                      "          {\n"
+                      "            \"ttl\": 7,\n"
+                      "            \"ip_address\": \"192.0.2.7\",\n"
+                      "            \"rtt\": 1.5,\n"
+                      "            \"reachable\": true,\n"
+                      "            \"reverse_dns\": [\n"
+                      "              \"a.\",\n"
+                      "              \"b.\"\n"
+                      "            ]\n"
+                      "          }\n"
+                      "        ]\n"),
+            std::string::npos)
+      << text;
 }
 
-TEST(GoQuote, EscapesLikeEncodingJson) {
-  EXPECT_EQ(go_quote("plain"), "\"plain\"");
-  EXPECT_EQ(go_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-  EXPECT_EQ(go_quote("\n\r\t"), "\"\\n\\r\\t\"");
-  EXPECT_EQ(go_quote(std::string("\x01\x1f", 2)), "\"\\u0001\\u001f\"");
-  EXPECT_EQ(go_quote("<a&b>"), "\"\\u003ca\\u0026b\\u003e\"");
-  EXPECT_EQ(go_quote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
-  EXPECT_EQ(go_quote("\xe2\x80\xa8\xe2\x80\xa9"), "\"\\u2028\\u2029\"");
-  EXPECT_EQ(go_quote("bad\xff"), "\"bad\\ufffd\"");
-  EXPECT_EQ(go_quote("\xc3"), "\"\\ufffd\"");          // truncated sequence
-  EXPECT_EQ(go_quote("\xc0\xaf"), "\"\\ufffd\\ufffd\"");  // overlong encoding: each byte replaced
-  EXPECT_EQ(go_quote(std::string("\0", 1)), "\"\\u0000\"");
+TEST(GoJson, StringsAreEscapedLikeGo) {
+  Results r;
+  r.destination_hostname = "<b>&\"x\"";
+  EXPECT_NE(to_go_json(r, 0).find(R"("hostname":"\u003cb\u003e\u0026\"x\"")"), std::string::npos);
+}
+
+TEST(GoJson, NonFiniteFloatFailsTheWholeDocument) {
+  Results r;
+  r.e2e_probe.jitter = std::nan("");
+  try {
+    to_go_json(r, 2);
+    FAIL() << "expected an encoding error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::FailedEncoding);
+    EXPECT_STREQ(e.what(), "json: unsupported value: NaN");
+  }
 }
 
 }  // namespace

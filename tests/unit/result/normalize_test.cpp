@@ -1,124 +1,115 @@
+// result.Normalize: ids, reachable flags, hop_count.
 #include <gtest/gtest.h>
 
 #include <regex>
-#include <set>
 
 #include "shared/result/normalize.hpp"
+#include "tests/unit/result/example_results.hpp"
 
 namespace ddtr {
 namespace {
 
-ddtr::Run run_with(std::vector<std::string> ips) {
+// A run whose hop at TTL i+1 answered from ips[i] ("" = no answer).
+ddtr::Run run_with(const std::vector<std::string>& ips) {
   ddtr::Run run;
   int ttl = 1;
-  for (auto& ip : ips) run.hops.push_back(Hop{ttl++, ip, ip.empty() ? 0.0 : 1.0, false, {}, false});
+  for (const auto& ip : ips) run.hops.push_back(Hop{ttl++, ip, ip.empty() ? 0.0 : 1.0, false, {}, false});
   return run;
 }
 
-TEST(Normalize, IdsReachabilityAndHopCount) {
+HopCount hop_count_of(std::vector<ddtr::Run> runs) {
   Results r;
-  r.runs = std::vector<ddtr::Run>{run_with({"192.0.2.6", "", "203.0.113.5"}), run_with({"192.0.2.6", "192.0.2.10", "", ""})};
+  r.runs = std::move(runs);
   RunIdGenerator ids;
   normalize(r, ids);
-  std::regex id("^[A-Za-z0-9_-]{22}$");
-  EXPECT_TRUE(std::regex_match(r.test_run_id, id));
-  EXPECT_TRUE(std::regex_match((*r.runs)[0].run_id, id));
+  return r.hop_count;
+}
+
+bool is_id(const std::string& id) { return std::regex_match(id, std::regex("^[A-Za-z0-9_-]{22}$")); }
+
+TEST(Normalize, ReproducesTheReferenceExample) {
+  Results r = test::example_measurements();
+  RunIdGenerator ids;
+  normalize(r, ids);
+  EXPECT_TRUE(is_id(r.test_run_id));
+  for (const ddtr::Run& run : *r.runs) EXPECT_TRUE(is_id(run.run_id));
+  // Apart from the random ids, normalize() computes the reference's document.
+  Results expected = test::example_document();
+  expected.test_run_id = r.test_run_id;
+  for (std::size_t i = 0; i < r.runs->size(); ++i) (*expected.runs)[i].run_id = (*r.runs)[i].run_id;
+  EXPECT_EQ(r, expected);
+}
+
+TEST(Normalize, FreshDistinctIdsOnEveryCall) {
+  Results r = test::example_measurements();
+  RunIdGenerator ids;
+  normalize(r, ids);
+  const Results first = r;
   EXPECT_NE((*r.runs)[0].run_id, (*r.runs)[1].run_id);
-  EXPECT_TRUE((*r.runs)[0].hops[0].reachable);
-  EXPECT_FALSE((*r.runs)[0].hops[1].reachable);
-  // Counts: 3 (last answering hop is ttl 3) and 2.
-  EXPECT_EQ(r.hop_count.min, 2);
-  EXPECT_EQ(r.hop_count.max, 3);
-  EXPECT_DOUBLE_EQ(r.hop_count.avg, 2.5);
+  EXPECT_NE(r.test_run_id, (*r.runs)[0].run_id);
+  normalize(r, ids);
+  EXPECT_NE(r.test_run_id, first.test_run_id);
+  EXPECT_NE((*r.runs)[0].run_id, (*first.runs)[0].run_id);
 }
 
-TEST(Normalize, SilentRunCountsAllItsHops) {
+TEST(Normalize, ReachableFollowsTheIpAddress) {
   Results r;
-  r.runs = std::vector<ddtr::Run>{run_with(std::vector<std::string>(30, ""))};
+  ddtr::Run run = run_with({"192.0.2.6", "", "0.0.0.0"});
+  run.hops[1].reachable = true;  // stale flag: recomputed
+  r.runs = std::vector<ddtr::Run>{run};
   RunIdGenerator ids;
   normalize(r, ids);
-  EXPECT_EQ(r.hop_count.min, 30);
-  EXPECT_EQ(r.hop_count.max, 30);
+  const auto& hops = (*r.runs)[0].hops;
+  EXPECT_TRUE(hops[0].reachable);
+  EXPECT_FALSE(hops[1].reachable);
+  EXPECT_TRUE(hops[2].reachable);  // any non-empty address counts, as net.IP{0,0,0,0} != nil
 }
 
-TEST(Normalize, NoRunsLeavesHopCountZero) {
+TEST(NormalizeHopCount, CountsUpToTheLastAnsweringHop) {
+  const auto count = hop_count_of({run_with({"192.0.2.6", "", "203.0.113.5"}), run_with({"192.0.2.6", "192.0.2.10", "", ""})});
+  EXPECT_EQ(count, (HopCount{2.5, 2, 3}));
+}
+
+TEST(NormalizeHopCount, RunWithNoAnswerCountsAllItsHops) {
+  EXPECT_EQ(hop_count_of({run_with(std::vector<std::string>(30, ""))}), (HopCount{30, 30, 30}));
+  // Next to a run that reached its target in 3 hops.
+  EXPECT_EQ(hop_count_of({run_with({"", "", "203.0.113.5"}), run_with(std::vector<std::string>(30, ""))}),
+            (HopCount{16.5, 3, 30}));
+}
+
+TEST(NormalizeHopCount, AvgIsAFloatDivision) {
+  EXPECT_EQ(hop_count_of({run_with({"a"}), run_with({"a", "b"}), run_with({"a", "b"})}).avg, 5.0 / 3.0);
+}
+
+// Only a run with no hops at all counts 0. Go's min rule is
+// `if c < min || min == 0 { min = c }`: a running min of 0 means unset.
+TEST(NormalizeHopCount, ZeroCountIsIgnoredForMinWhenFollowedByAnother) {
+  EXPECT_EQ(hop_count_of({ddtr::Run{}, run_with({"", "192.0.2.1"}), run_with({"a", "b", "c"})}), (HopCount{5.0 / 3.0, 2, 3}));
+  EXPECT_EQ(hop_count_of({run_with({"", "", "c"}), ddtr::Run{}, run_with({"a", "b", "c", "d", "e"})}),
+            (HopCount{8.0 / 3.0, 5, 5}));  // upstream quirk: the 0 reset min, so 5 won over 3
+  EXPECT_EQ(hop_count_of({run_with({"a", "b", "c"}), ddtr::Run{}}), (HopCount{1.5, 0, 3}));  // a trailing 0 wins
+  EXPECT_EQ(hop_count_of({ddtr::Run{}, ddtr::Run{}}), (HopCount{0, 0, 0}));
+}
+
+TEST(NormalizeHopCount, NoRunsLeavesZeroes) {
   Results r;
+  r.hop_count = HopCount{};
   RunIdGenerator ids;
-  normalize(r, ids);
+  normalize(r, ids);  // runs == nullopt: "runs": null
   EXPECT_EQ(r.hop_count, HopCount{});
+  EXPECT_TRUE(is_id(r.test_run_id));
   r.runs = std::vector<ddtr::Run>{};
   normalize(r, ids);
   EXPECT_EQ(r.hop_count, HopCount{});
 }
 
-TEST(E2eStats, ReferenceVectors) {
-  E2eProbe e;
-  e.rtts = std::vector<double>{20, 30, 40, 0, 30};
-  compute_e2e_stats(e);
-  EXPECT_EQ(e.packets_sent, 5);
-  EXPECT_EQ(e.packets_received, 4);
-  EXPECT_FLOAT_EQ(e.packet_loss_percentage, 0.2f);
-  EXPECT_DOUBLE_EQ(e.rtt.avg, 30);
-  EXPECT_DOUBLE_EQ(e.rtt.min, 20);
-  EXPECT_DOUBLE_EQ(e.rtt.max, 40);
-  EXPECT_DOUBLE_EQ(e.jitter, 10);
-
-  E2eProbe lost;
-  lost.rtts = std::vector<double>{0, 0, 0};
-  compute_e2e_stats(lost);
-  EXPECT_EQ(lost.packets_received, 0);
-  EXPECT_FLOAT_EQ(lost.packet_loss_percentage, 1.0f);
-  EXPECT_EQ(lost.jitter, 0);
-  EXPECT_EQ(lost.rtt, RttStats{});
-
-  E2eProbe none;
-  compute_e2e_stats(none);
-  EXPECT_EQ(none.packets_sent, 0);
-  EXPECT_EQ(none.packet_loss_percentage, 0);
-}
-
-TEST(PrivateIps, OnlyRfc1918AndUniqueLocal) {
-  for (const char* ip : {"10.0.0.1", "10.255.255.255", "172.16.0.1", "172.31.255.254", "192.168.1.1", "fc00::1",
-                         "fd12:3456::1", "::ffff:10.1.2.3"}) {
-    EXPECT_TRUE(is_private_ip(ip)) << ip;
-  }
-  for (const char* ip : {"", "garbage", "9.255.255.255", "11.0.0.0", "172.15.255.255", "172.32.0.0", "192.167.1.1",
-                         "127.0.0.1", "169.254.1.1", "100.64.0.1", "192.0.2.1", "203.0.113.5", "fe80::1", "2001:db8::1",
-                         "fbff::1"}) {
-    EXPECT_FALSE(is_private_ip(ip)) << ip;
-  }
-}
-
-TEST(PrivateIps, RemoveBlanksHopsButKeepsTheRest) {
+TEST(Normalize, ComputesE2eStatistics) {
   Results r;
-  auto run = run_with({"10.0.0.1", "192.0.2.6", "203.0.113.5"});
-  run.hops[0].reverse_dns = {"gw.example."};
-  run.source.ip_address = "10.0.0.5";
-  r.runs = std::vector<ddtr::Run>{run};
+  r.e2e_probe.rtts = std::vector<double>{20, 30, 40, 0, 30};
   RunIdGenerator ids;
   normalize(r, ids);
-  auto count = r.hop_count;
-  remove_private_hops(r);
-  const auto& hops = (*r.runs)[0].hops;
-  EXPECT_EQ(hops[0], (Hop{1, "", 0, false, {}, false}));
-  EXPECT_EQ(hops[1].ip_address, "192.0.2.6");
-  EXPECT_EQ(r.hop_count, count);
-  EXPECT_EQ((*r.runs)[0].source.ip_address, "10.0.0.5");
-}
-
-TEST(RunIds, ShapeAndVersion) {
-  RunIdGenerator ids;
-  std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) {
-    auto id = ids.next();
-    ASSERT_EQ(id.size(), 22u);
-    EXPECT_TRUE(seen.insert(id).second);
-    // Byte 6's high nibble is the version (4): characters 8-9 of base64 hold bits 48..59.
-    static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    auto c8 = alphabet.find(id[8]);
-    ASSERT_NE(c8, std::string::npos);
-    EXPECT_EQ(c8 >> 2, 4u) << id;  // bits 48..53: the version nibble and two more bits
-  }
+  EXPECT_EQ(r.e2e_probe.packets_sent, 5);
+  EXPECT_EQ(r.e2e_probe.jitter, 10);
 }
 
 }  // namespace
