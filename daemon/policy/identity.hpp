@@ -1,0 +1,20 @@
+// Who is asking, as the daemon judges it: the peer's credentials read from the
+// kernel when the connection was accepted (never what the client claims).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ddtr::policy {
+
+struct Identity {
+  std::uint32_t uid = 0xffffffff;
+  std::uint32_t gid = 0xffffffff;
+  std::int32_t pid = 0;
+  std::string user_name;                 // "uid:N" when the password database has none
+  std::vector<std::uint32_t> groups;     // primary and supplementary gids of the peer process
+  std::vector<std::string> group_names;  // the names of those that have one
+};
+
+}  // namespace ddtr::policy
