@@ -1,9 +1,10 @@
 // datadog-tracerouted: wiring only. Options, logging, the capability check, the
-// engine thread, the listening socket, the RPC server on the KJ loop, and a
-// clean exit on SIGTERM/SIGINT.
+// policy, the engine thread, the listening socket, the RPC server on the KJ
+// loop, config reload on SIGHUP, and a clean exit on SIGTERM/SIGINT.
 #include <capnp/rpc-twoparty.h>
 #include <kj/async-unix.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 
 #include "daemon/daemon_options.hpp"
 #include "daemon/engine/engine.hpp"
+#include "daemon/policy/policy_state.hpp"
 #include "daemon/rpc/kj_mailbox.hpp"
 #include "daemon/rpc/listener_socket.hpp"
 #include "daemon/rpc/rpc_server.hpp"
@@ -30,14 +32,45 @@ void setup_logging(const ddtr::daemon::DaemonOptions& options) {
   spdlog::set_level(spdlog::level::from_str(options.log_level));
 }
 
+// Each connection and trace costs descriptors; the soft limit (often 1024)
+// would cap the daemon long before memory does.
+void raise_fd_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// SIGHUP: a new policy file takes effect whole, or the old one stays.
+kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::PolicyState& policy) {
+  return port.onSignal(SIGHUP).then([&port, &policy](siginfo_t) {
+    try {
+      policy.reload();
+      spdlog::info("policy reloaded from {}", policy.config_path());
+    } catch (const std::exception& e) {
+      spdlog::error("policy reload failed, keeping the previous policy: {}", e.what());
+    }
+    return reload_on_hangup(port, policy);
+  });
+}
+
 int serve(const ddtr::daemon::DaemonOptions& options) {
   // Signals must be captured before any thread exists (the engine's).
   kj::UnixEventPort::captureSignal(SIGTERM);
   kj::UnixEventPort::captureSignal(SIGINT);
+  kj::UnixEventPort::captureSignal(SIGHUP);
   ::signal(SIGPIPE, SIG_IGN);
+  raise_fd_limit();
   auto io = kj::setupAsyncIo();
 
-  ddtr::platform::UniqueFd listen_fd = ddtr::rpcserver::open_listener_socket(options.socket_path);
+  ddtr::policy::PolicyState policy(options.config_path, options.config_path_is_default);
+  spdlog::info("policy: {}{}; audit log: {}", options.config_path,
+               policy.config_file_exists() ? "" : " (not found: built-in defaults)",
+               policy.audit().path().empty() ? "disabled" : policy.audit().path());
+  const auto& config = policy.rules()->config();
+  ddtr::platform::UniqueFd listen_fd = ddtr::rpcserver::open_listener_socket(
+      options.socket_path, {config.socket_mode, config.socket_group});
   auto mailbox = std::make_shared<ddtr::rpcserver::KjMailbox>();
   int result = 0;
   {
@@ -49,7 +82,9 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
           listen_fd.release(), kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP |
                                    kj::LowLevelAsyncIoProvider::ALREADY_NONBLOCK |
                                    kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
-      ddtr::rpcserver::RpcServer server(engine, mailbox, kj::mv(receiver));
+      ddtr::rpcserver::ConnectionRegistry connections;
+      ddtr::rpcserver::DaemonContext context{engine, mailbox, policy, connections, {"CAP_NET_RAW"}};
+      ddtr::rpcserver::RpcServer server(context, io.provider->getTimer(), kj::mv(receiver));
       spdlog::info("datadog-tracerouted {} listening on {}", ddtr::kVersion, options.socket_path);
 
       auto stop = io.unixEventPort.onSignal(SIGTERM)
@@ -59,7 +94,10 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
         spdlog::error("listening socket failed: {}", e.getDescription().cStr());
         result = 1;
       });
-      stop.exclusiveJoin(kj::mv(serving)).exclusiveJoin(mailbox->run()).wait(io.waitScope);
+      stop.exclusiveJoin(kj::mv(serving))
+          .exclusiveJoin(mailbox->run())
+          .exclusiveJoin(reload_on_hangup(io.unixEventPort, policy))
+          .wait(io.waitScope);
       // Leaving this scope destroys the server and every connection, which
       // cancels their in-flight traces in the engine.
     }
