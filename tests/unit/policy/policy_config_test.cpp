@@ -133,3 +133,38 @@ TEST(PolicyConfig, FileErrorsCarryThePath) {
 
 }  // namespace
 }  // namespace ddtr::policy
+
+namespace ddtr::policy {
+namespace {
+
+// The file the package installs spells out the built-in defaults: keep them equal.
+TEST(PolicyConfig, PackagedFileEqualsTheBuiltInDefaults) {
+  PolicyConfig packaged = load_policy_config(std::string(DDTR_TEST_DATA_DIR) + "/../../../packaging/daemon.json", false);
+  PolicyConfig defaults;
+  for (Role role : {Role::Admin, Role::User}) {
+    const RoleLimits& a = packaged.limits(role);
+    const RoleLimits& b = defaults.limits(role);
+    EXPECT_EQ(a.max_traceroute_queries, b.max_traceroute_queries);
+    EXPECT_EQ(a.max_e2e_queries, b.max_e2e_queries);
+    EXPECT_EQ(a.max_ttl, b.max_ttl);
+    EXPECT_EQ(a.min_timeout_ms, b.min_timeout_ms);
+    EXPECT_EQ(a.max_timeout_ms, b.max_timeout_ms);
+    EXPECT_EQ(a.ports, b.ports);
+    EXPECT_EQ(a.protocols, b.protocols);
+    EXPECT_EQ(a.concurrent_traces, b.concurrent_traces);
+    EXPECT_EQ(a.queued_traces, b.queued_traces);
+    EXPECT_EQ(a.max_connections, b.max_connections);
+    EXPECT_EQ(a.rate_per_minute, b.rate_per_minute);
+    EXPECT_EQ(a.burst, b.burst);
+  }
+  EXPECT_EQ(packaged.default_role, defaults.default_role);
+  EXPECT_EQ(packaged.global_concurrent_traces, defaults.global_concurrent_traces);
+  EXPECT_EQ(packaged.global_queued_traces, defaults.global_queued_traces);
+  EXPECT_EQ(packaged.global_max_connections, defaults.global_max_connections);
+  EXPECT_EQ(packaged.default_deny, defaults.default_deny);
+  EXPECT_EQ(packaged.audit_log, defaults.audit_log);
+  EXPECT_EQ(packaged.allow.size(), defaults.allow.size());
+}
+
+}  // namespace
+}  // namespace ddtr::policy
