@@ -13,8 +13,9 @@
 
 #include "daemon/daemon_options.hpp"
 #include "daemon/engine/engine.hpp"
+#include "daemon/gateway/trace_gateway.hpp"
 #include "daemon/policy/policy_state.hpp"
-#include "daemon/rpc/kj_mailbox.hpp"
+#include "daemon/gateway/kj_mailbox.hpp"
 #include "daemon/rpc/listener_socket.hpp"
 #include "daemon/rpc/rpc_server.hpp"
 #include "platform/capabilities.hpp"
@@ -71,7 +72,7 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   const auto& config = policy.rules()->config();
   ddtr::platform::UniqueFd listen_fd = ddtr::rpcserver::open_listener_socket(
       options.socket_path, {config.socket_mode, config.socket_group});
-  auto mailbox = std::make_shared<ddtr::rpcserver::KjMailbox>();
+  auto mailbox = std::make_shared<ddtr::gateway::KjMailbox>();
   int result = 0;
   {
     ddtr::engine::EngineOptions engine_options;
@@ -83,7 +84,8 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
                                    kj::LowLevelAsyncIoProvider::ALREADY_NONBLOCK |
                                    kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
       ddtr::rpcserver::ConnectionRegistry connections;
-      ddtr::rpcserver::DaemonContext context{engine, mailbox, policy, connections, {"CAP_NET_RAW"}};
+      ddtr::gateway::TraceGateway gateway(engine, mailbox, policy);
+      ddtr::rpcserver::DaemonContext context{gateway, connections, {"CAP_NET_RAW"}};
       ddtr::rpcserver::RpcServer server(context, io.provider->getTimer(), kj::mv(receiver));
       spdlog::info("datadog-tracerouted {} listening on {}", ddtr::kVersion, options.socket_path);
 

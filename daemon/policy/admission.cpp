@@ -9,7 +9,7 @@
 namespace ddtr::policy {
 
 struct Admission::Ticket::State {
-  std::uint32_t user = 0;
+  std::uint64_t user = 0;
   int user_limit = 0;  // the role's concurrent_traces when submitted
   std::function<void()> start;
   bool running = false;
@@ -26,8 +26,8 @@ struct Admission::Impl {
 
   GlobalLimits global;
   Clock clock;
-  std::unordered_map<std::uint32_t, User> users;
-  std::deque<std::uint32_t> turns;  // users with queued traces, next first
+  std::unordered_map<std::uint64_t, User> users;
+  std::deque<std::uint64_t> turns;  // users with queued traces, next first
   int running = 0;
   int queued = 0;
   bool pumping = false;
@@ -39,7 +39,7 @@ struct Admission::Impl {
     return std::min<double>(limits.burst, user.tokens + elapsed_minutes * limits.rate_per_minute);
   }
 
-  void forget_if_idle(std::uint32_t id) {
+  void forget_if_idle(std::uint64_t id) {
     auto it = users.find(id);
     if (it == users.end()) return;
     // A used bucket must remember its level (or a user could reconnect for a
@@ -67,7 +67,7 @@ struct Admission::Impl {
           if (best == turns.end() || user.running < users[*best].running) best = it;
         }
         if (best == turns.end()) break;  // everyone waiting is at their own limit
-        std::uint32_t id = *best;
+        std::uint64_t id = *best;
         turns.erase(best);
         User& user = users[id];
         auto next = user.queue.front();
@@ -141,7 +141,7 @@ void Admission::set_global(GlobalLimits global) {
   impl_->pump();
 }
 
-Admission::Ticket Admission::submit(std::uint32_t id, std::string_view user_name, Role role, const RoleLimits& limits,
+Admission::Ticket Admission::submit(std::uint64_t id, std::string_view user_name, Role role, const RoleLimits& limits,
                                     std::function<void()> start) {
   std::string role_text(role_name(role));
   Impl& impl = *impl_;
@@ -194,7 +194,7 @@ Admission::Ticket Admission::submit(std::uint32_t id, std::string_view user_name
   return ticket;
 }
 
-Admission::Usage Admission::usage(std::uint32_t id, const RoleLimits& limits) const {
+Admission::Usage Admission::usage(std::uint64_t id, const RoleLimits& limits) const {
   Usage out;
   out.tokens = limits.burst;
   auto it = impl_->users.find(id);

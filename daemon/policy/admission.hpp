@@ -1,9 +1,10 @@
-// Who may run now. Per user: a token bucket (rate), a number of running traces
-// and a bounded queue; for the daemon: a number of running traces and a bounded
-// queue. When a slot frees, users with waiting traces take turns (round robin),
-// so one user's backlog of 500 never delays another user's single trace by more
-// than one slot's turn. Plain logic with an injected clock, used on one thread
-// (the RPC loop); `start` callbacks run on that thread too.
+// Who may run now. Per principal (a local user, or an HTTP token): a token
+// bucket (rate), a number of running traces and a bounded queue; for the
+// daemon: a number of running traces and a bounded queue. A freed slot goes to
+// the waiting principal who runs the fewest traces, so one user's backlog of
+// 500 never delays another user's single trace by more than one slot's turn.
+// Plain logic with an injected clock, used on one thread (the RPC loop);
+// `start` callbacks run on that thread too.
 #pragma once
 
 #include <chrono>
@@ -61,10 +62,10 @@ class Admission {
 
   // Throws Error(QUOTA_EXCEEDED) naming the limit. Otherwise `start` runs once,
   // now or when a slot frees for this user, unless the ticket dies first.
-  Ticket submit(std::uint32_t user, std::string_view user_name, Role role, const RoleLimits& limits,
+  Ticket submit(std::uint64_t principal, std::string_view user_name, Role role, const RoleLimits& limits,
                 std::function<void()> start);
 
-  Usage usage(std::uint32_t user, const RoleLimits& limits) const;
+  Usage usage(std::uint64_t principal, const RoleLimits& limits) const;
   int running() const;
   int queued() const;
 

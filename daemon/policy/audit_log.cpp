@@ -36,10 +36,19 @@ std::string audit_line(const AuditRecord& r) {
   nlohmann::ordered_json line;
   line["time"] = rfc3339_utc(r.time);
   line["source"] = r.source;
-  line["uid"] = r.who.uid;
-  line["user"] = r.who.user_name;
-  line["gid"] = r.who.gid;
-  line["pid"] = r.who.pid;
+  if (r.source == "http") {
+    // An HTTP caller has no local identity the daemon could vouch for.
+    line["uid"] = nullptr;
+    line["user"] = r.who.user_name;
+    line["gid"] = nullptr;
+    line["pid"] = nullptr;
+    line["remote"] = r.remote;
+  } else {
+    line["uid"] = r.who.uid;
+    line["user"] = r.who.user_name;
+    line["gid"] = r.who.gid;
+    line["pid"] = r.who.pid;
+  }
   line["role"] = r.role;
   line["target"] = r.params.hostname;
   const TraceParams& p = r.params;

@@ -20,7 +20,8 @@ struct AuditRecord {
   std::chrono::system_clock::time_point time;  // when the request arrived
   Identity who;
   std::string role;
-  std::string source = "rpc";
+  std::string source = "rpc";  // "rpc" or "http"
+  std::string remote;          // http: the peer's address and port
   TraceParams params;
   std::string verdict;  // "allowed" or "refused"
   std::string outcome;  // "ok", "error", "cancelled" (allowed), or "" (refused)

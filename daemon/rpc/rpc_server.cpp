@@ -73,7 +73,7 @@ void RpcServer::serve(kj::Own<kj::AsyncIoStream> stream) {
     return;
   }
   policy::Identity who = identity_of(peer);
-  auto rules = daemon_.policy.rules();
+  auto rules = daemon_.gateway.policy().rules();
   auto role = rules->role_of(who);
   const auto& limits = rules->limits(role.role);
   int global_limit = rules->config().global_max_connections;

@@ -1,26 +1,22 @@
 // The Tracer capability one connection sees. It knows who is calling (peer
-// credentials read when the connection was accepted), has the policy judge
-// each request, queues it fairly, hands it to the engine, streams hops back
-// through the caller's HopListener, and writes the audit line.
+// credentials read when the connection was accepted), passes each request
+// through the gateway (judged, admitted, run, audited) and streams hops back
+// through the caller's HopListener.
 #pragma once
 
 #include <memory>
 #include <optional>
 
-#include "daemon/engine/engine.hpp"
+#include "daemon/gateway/trace_gateway.hpp"
 #include "daemon/policy/identity.hpp"
-#include "daemon/policy/policy_state.hpp"
 #include "daemon/rpc/connection_registry.hpp"
-#include "daemon/rpc/kj_mailbox.hpp"
 #include "proto/traceroute.capnp.h"
 
 namespace ddtr::rpcserver {
 
 // What every connection borrows from the daemon (all on the RPC thread).
 struct DaemonContext {
-  engine::Engine& engine;
-  std::shared_ptr<KjMailbox> mailbox;
-  policy::PolicyState& policy;
+  gateway::TraceGateway& gateway;
   ConnectionRegistry& connections;
   std::vector<std::string> capabilities;  // the daemon's own, for `doctor`
 };
