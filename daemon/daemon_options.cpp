@@ -34,6 +34,17 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
                                 "Policy file (JSON): who may trace what, bounds, quotas, destinations, audit log. "
                                 "A missing default file means the built-in defaults")
                      ->capture_default_str();
+  app.add_option("--http-listen", options.http_listen,
+                 "Serve the Go server's HTTP API on ADDR:PORT (e.g. 127.0.0.1:3765); off unless this or the "
+                 "config's http.enabled. A non-loopback address needs http.tokens")
+      ->check([](const std::string& text) {
+        try {
+          policy::parse_listen_address(text);
+          return std::string();
+        } catch (const Error& e) {
+          return std::string(e.what());
+        }
+      });
   app.add_flag("--check-config", check_config, "Validate the policy file, print the result and exit");
   app.add_flag("--version", version, "Print the version and exit");
   DaemonCommand command;

@@ -16,6 +16,7 @@ struct DaemonOptions {
   std::vector<std::string> public_ip_urls;  // empty: upstream's list
   std::string config_path;                  // the policy file
   bool config_path_is_default = true;       // a missing default file means the defaults
+  std::string http_listen;                  // enables the HTTP API there ("" = as the config says)
 };
 
 struct DaemonCommand {

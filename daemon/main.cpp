@@ -14,6 +14,7 @@
 #include "daemon/daemon_options.hpp"
 #include "daemon/engine/engine.hpp"
 #include "daemon/gateway/trace_gateway.hpp"
+#include "daemon/http/http_server.hpp"
 #include "daemon/policy/policy_state.hpp"
 #include "daemon/gateway/kj_mailbox.hpp"
 #include "daemon/rpc/listener_socket.hpp"
@@ -86,6 +87,15 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
       ddtr::rpcserver::ConnectionRegistry connections;
       ddtr::gateway::TraceGateway gateway(engine, mailbox, policy);
       ddtr::rpcserver::DaemonContext context{gateway, connections, {"CAP_NET_RAW"}};
+      auto http_bridge = std::make_shared<ddtr::http::TraceBridge>(gateway, mailbox);
+      std::unique_ptr<ddtr::http::HttpServer> http_server;
+      if (config.http.enabled || !options.http_listen.empty()) {
+        std::string listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
+        ddtr::policy::check_http_exposure(config.http, listen);
+        http_server = std::make_unique<ddtr::http::HttpServer>(config.http, ddtr::policy::parse_listen_address(listen),
+                                                               http_bridge);
+        spdlog::info("HTTP API listening on {} (port {})", listen, http_server->port());
+      }
       ddtr::rpcserver::RpcServer server(context, io.provider->getTimer(), kj::mv(receiver));
       spdlog::info("datadog-tracerouted {} listening on {}", ddtr::kVersion, options.socket_path);
 
@@ -100,8 +110,11 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
           .exclusiveJoin(mailbox->run())
           .exclusiveJoin(reload_on_hangup(io.unixEventPort, policy))
           .wait(io.waitScope);
-      // Leaving this scope destroys the server and every connection, which
-      // cancels their in-flight traces in the engine.
+      // The HTTP thread stops first (it posts into the gateway); then leaving
+      // this scope destroys the RPC server and every connection, which cancels
+      // their in-flight traces in the engine.
+      http_server.reset();
+      http_bridge->close();
     }
     mailbox->close();
     engine.cancel_all();

@@ -8,8 +8,11 @@
 
 namespace ddtr::policy {
 
+// The uid of callers that have none (HTTP).
+inline constexpr std::uint32_t kNoUid = 0xffffffff;
+
 struct Identity {
-  std::uint32_t uid = 0xffffffff;
+  std::uint32_t uid = kNoUid;
   std::uint32_t gid = 0xffffffff;
   std::int32_t pid = 0;
   std::string user_name;                 // "uid:N" when the password database has none

@@ -61,8 +61,9 @@ RoleDecision Policy::role_of(const Identity& who) const {
 void Policy::check_request(const Identity& who, const RoleDecision& decision, const TraceParams& p) const {
   Role role = decision.role;
   if (role == Role::Denied) {
-    throw Error(ErrorCode::Unauthorized, "user " + who.user_name + " (uid " + std::to_string(who.uid) +
-                                             ") may not trace: role " + quoted_role(role) + " (" + decision.rule + ")");
+    // HTTP callers have no uid (kNoUid): they are named by their token.
+    std::string caller = who.uid == kNoUid ? who.user_name : "user " + who.user_name + " (uid " + std::to_string(who.uid) + ")";
+    throw Error(ErrorCode::Unauthorized, caller + " may not trace: role " + quoted_role(role) + " (" + decision.rule + ")");
   }
   const RoleLimits& limits = config_.limits(role);
   if (!has(limits.protocols, p.protocol)) {

@@ -166,7 +166,119 @@ int read_mode(const json& value, const std::string& path) {
   return mode;
 }
 
+std::array<unsigned char, 32> read_sha256(const json& value, const std::string& path) {
+  std::string text = read_string(value, path);
+  std::array<unsigned char, 32> out{};
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  bool ok = text.size() == 64;
+  for (std::size_t i = 0; ok && i < 32; ++i) {
+    int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
+    ok = hi >= 0 && lo >= 0;
+    out[i] = static_cast<unsigned char>(hi * 16 + lo);
+  }
+  if (!ok) fail(path, "must be 64 hex digits: the SHA-256 of the token (printf %s TOKEN | sha256sum)");
+  return out;
+}
+
+HttpToken read_http_token(const json& value, const std::string& path) {
+  HttpToken token;
+  bool has_name = false, has_hash = false;
+  for_each_key(value, path,
+               {{"name",
+                 [&](const json& v, const std::string& p) {
+                   token.name = read_string(v, p);
+                   if (token.name.empty()) fail(p, "must not be empty");
+                   has_name = true;
+                 }},
+                {"sha256",
+                 [&](const json& v, const std::string& p) {
+                   token.sha256 = read_sha256(v, p);
+                   has_hash = true;
+                 }},
+                {"role", [&](const json& v, const std::string& p) { token.role = read_role(v, p); }}});
+  if (!has_name) fail(path, "needs a \"name\" (it names the caller in the audit log)");
+  if (!has_hash) fail(path, "needs a \"sha256\"");
+  return token;
+}
+
+void read_http(const json& value, const std::string& path, HttpConfig& http) {
+  auto integer = [](int& field, int min, int max) {
+    return [&field, min, max](const json& v, const std::string& p) { field = read_int(v, p, min, max); };
+  };
+  for_each_key(
+      value, path,
+      {{"enabled", [&](const json& v, const std::string& p) { http.enabled = read_bool(v, p); }},
+       {"listen",
+        [&](const json& v, const std::string& p) {
+          http.listen = read_string(v, p);
+          try {
+            parse_listen_address(http.listen);
+          } catch (const Error& e) {
+            fail(p, e.what());
+          }
+        }},
+       {"anonymous_role", [&](const json& v, const std::string& p) { http.anonymous_role = read_role(v, p); }},
+       {"tokens", [&](const json& v, const std::string& p) { http.tokens = read_list<HttpToken>(v, p, read_http_token); }},
+       {"max_connections", integer(http.max_connections, 1, 100'000)},
+       {"max_request_bytes", integer(http.max_request_bytes, 256, 1 << 20)},
+       {"max_header_fields", integer(http.max_header_fields, 1, 1000)},
+       {"idle_timeout_ms", integer(http.idle_timeout_ms, 100, 3'600'000)}});
+  for (std::size_t i = 0; i < http.tokens.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (http.tokens[i].name == http.tokens[j].name) fail(path + ".tokens", "two tokens are named \"" + http.tokens[i].name + "\"");
+    }
+  }
+}
+
 }  // namespace
+
+ListenAddress parse_listen_address(const std::string& text) {
+  auto bad = [&](const std::string& why) {
+    return Error(ErrorCode::InvalidRequest, "invalid listen address \"" + text + "\": " + why);
+  };
+  std::string host, port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') throw bad("expected [ADDRESS]:PORT");
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || text.find(':') != colon) throw bad("expected ADDRESS:PORT");
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  boost::system::error_code ec;
+  ListenAddress out;
+  out.address = boost::asio::ip::make_address(host, ec);
+  if (ec) throw bad("\"" + host + "\" is not an IP address");
+  int number = -1;
+  try {
+    std::size_t used = 0;
+    number = std::stoi(port, &used);
+    if (used != port.size()) number = -1;
+  } catch (const std::exception&) {
+  }
+  if (number < 1 || number > 65535) throw bad("port must be 1..65535");
+  out.port = static_cast<std::uint16_t>(number);
+  return out;
+}
+
+void check_http_exposure(const HttpConfig& http, const std::string& listen) {
+  ListenAddress where = parse_listen_address(listen);
+  if (canonical_address(where.address).is_loopback()) return;
+  if (http.tokens.empty() || http.anonymous_role != Role::Denied) {
+    throw Error(ErrorCode::InvalidRequest,
+                "config: http: the listen address " + listen +
+                    " is not loopback, so every caller must show a token: set http.tokens and "
+                    "http.anonymous_role \"denied\"");
+  }
+}
 
 std::vector<Cidr> default_denied_destinations() {
   std::vector<Cidr> out;
@@ -238,11 +350,13 @@ PolicyConfig parse_policy_config(std::string_view json_text) {
                         {"default_deny", [&](const json& v, const std::string& p) { config.default_deny = read_bool(v, p); }}});
         }},
        {"audit_log", [&](const json& v, const std::string& p) { config.audit_log = read_string(v, p); }},
+       {"http", [&](const json& v, const std::string& p) { read_http(v, p, config.http); }},
        {"socket", [&](const json& value, const std::string& path) {
           for_each_key(value, path,
                        {{"group", [&](const json& v, const std::string& p) { config.socket_group = read_string(v, p); }},
                         {"mode", [&](const json& v, const std::string& p) { config.socket_mode = read_mode(v, p); }}});
         }}});
+  if (config.http.enabled) check_http_exposure(config.http, config.http.listen);
   if (!config.audit_log.empty() && config.audit_log.front() != '/') {
     fail("audit_log", "must be an absolute path (or \"\" to disable the audit log)");
   }

@@ -31,6 +31,37 @@ struct AccessRule {
 // unspecified address.
 std::vector<Cidr> default_denied_destinations();
 
+// A bearer token of the HTTP API: the config keeps only its SHA-256.
+struct HttpToken {
+  std::string name;
+  std::array<unsigned char, 32> sha256{};
+  Role role = Role::User;
+};
+
+// The HTTP API (off by default). Request limits keep slow or malformed
+// clients from holding the daemon.
+struct HttpConfig {
+  bool enabled = false;
+  std::string listen = "127.0.0.1:3765";
+  Role anonymous_role = Role::User;  // requests without a token (loopback listeners only)
+  std::vector<HttpToken> tokens;
+  int max_connections = 64;
+  int max_request_bytes = 8192;
+  int max_header_fields = 64;
+  int idle_timeout_ms = 10'000;
+};
+
+// An HTTP listen address, "ADDR:PORT" or "[V6ADDR]:PORT".
+struct ListenAddress {
+  IpAddress address;
+  std::uint16_t port = 0;
+};
+ListenAddress parse_listen_address(const std::string& text);  // throws Error(InvalidRequest)
+
+// A listener off loopback must not serve anonymous callers: it requires tokens
+// and anonymous_role "denied". Throws Error(InvalidRequest) saying so.
+void check_http_exposure(const HttpConfig& http, const std::string& listen);
+
 struct PolicyConfig {
   Role default_role = Role::User;
   // Indexed by Role.
@@ -46,6 +77,7 @@ struct PolicyConfig {
   std::string audit_log = kDefaultAuditLogPath;  // "" disables it
   std::string socket_group;                      // "" leaves the group alone
   int socket_mode = 0666;
+  HttpConfig http;
 
   const AccessRule& rule(Role role) const { return access[static_cast<std::size_t>(role)]; }
   const RoleLimits& limits(Role role) const { return roles[static_cast<std::size_t>(role)]; }

@@ -168,3 +168,47 @@ TEST(PolicyConfig, PackagedFileEqualsTheBuiltInDefaults) {
 
 }  // namespace
 }  // namespace ddtr::policy
+
+namespace ddtr::policy {
+namespace {
+
+TEST(PolicyConfig, HttpSection) {
+  PolicyConfig config = parse_policy_config(R"({"http": {"enabled": true, "listen": "[::1]:8080",
+      "anonymous_role": "denied", "max_connections": 5, "max_request_bytes": 1024, "max_header_fields": 10,
+      "idle_timeout_ms": 2000, "tokens": [{"name": "ci", "role": "admin",
+      "sha256": "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"}]}})");
+  EXPECT_TRUE(config.http.enabled);
+  EXPECT_EQ(config.http.listen, "[::1]:8080");
+  EXPECT_EQ(config.http.anonymous_role, Role::Denied);
+  EXPECT_EQ(config.http.max_connections, 5);
+  EXPECT_EQ(config.http.max_request_bytes, 1024);
+  EXPECT_EQ(config.http.max_header_fields, 10);
+  EXPECT_EQ(config.http.idle_timeout_ms, 2000);
+  ASSERT_EQ(config.http.tokens.size(), 1u);
+  EXPECT_EQ(config.http.tokens[0].sha256[0], 0xba);
+  EXPECT_EQ(config.http.tokens[0].role, Role::Admin);
+  PolicyConfig defaults = parse_policy_config("{}");
+  EXPECT_FALSE(defaults.http.enabled);
+  EXPECT_EQ(defaults.http.listen, "127.0.0.1:3765");
+}
+
+TEST(PolicyConfig, HttpErrors) {
+  EXPECT_EQ(error_of(R"({"http": {"listen": "localhost:80"}})"),
+            "config: http.listen: invalid listen address \"localhost:80\": \"localhost\" is not an IP address");
+  EXPECT_EQ(error_of(R"({"http": {"listen": "127.0.0.1:0"}})"),
+            "config: http.listen: invalid listen address \"127.0.0.1:0\": port must be 1..65535");
+  EXPECT_EQ(error_of(R"({"http": {"tokens": [{"name": "ci", "sha256": "abc"}]}})"),
+            "config: http.tokens[0].sha256: must be 64 hex digits: the SHA-256 of the token (printf %s TOKEN | sha256sum)");
+  EXPECT_EQ(error_of(R"({"http": {"tokens": [{"sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}]}})"),
+            "config: http.tokens[0]: needs a \"name\" (it names the caller in the audit log)");
+  // Off loopback, anonymous callers are not allowed.
+  EXPECT_EQ(error_of(R"({"http": {"enabled": true, "listen": "192.0.2.5:3765"}})"),
+            "config: http: the listen address 192.0.2.5:3765 is not loopback, so every caller must show a token: set "
+            "http.tokens and http.anonymous_role \"denied\"");
+  EXPECT_NO_THROW(parse_policy_config(R"({"http": {"enabled": true, "listen": "192.0.2.5:3765", "anonymous_role": "denied",
+      "tokens": [{"name": "ci", "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}]}})"));
+  EXPECT_NO_THROW(check_http_exposure(HttpConfig{}, "[::1]:3765"));
+}
+
+}  // namespace
+}  // namespace ddtr::policy
