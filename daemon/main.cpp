@@ -44,6 +44,13 @@ void raise_fd_limit() {
   }
 }
 
+// The socket file this daemon created goes when the daemon does, however it
+// leaves serve() (a later start step that fails included).
+struct SocketFileRemover {
+  std::string path;
+  ~SocketFileRemover() { ::unlink(path.c_str()); }
+};
+
 // SIGHUP: a new policy file takes effect whole, or the old one stays.
 kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::PolicyState& policy) {
   return port.onSignal(SIGHUP).then([&port, &policy](siginfo_t) {
@@ -71,8 +78,13 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
                policy.config_file_exists() ? "" : " (not found: built-in defaults)",
                policy.audit().path().empty() ? "disabled" : policy.audit().path());
   const auto& config = policy.rules()->config();
+  // Every check that can refuse the start comes before the socket exists.
+  bool http_enabled = config.http.enabled || !options.http_listen.empty();
+  std::string http_listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
+  if (http_enabled) ddtr::policy::check_http_exposure(config.http, http_listen);
   ddtr::platform::UniqueFd listen_fd = ddtr::rpcserver::open_listener_socket(
       options.socket_path, {config.socket_mode, config.socket_group});
+  SocketFileRemover remove_socket_file{options.socket_path};
   auto mailbox = std::make_shared<ddtr::gateway::KjMailbox>();
   int result = 0;
   {
@@ -89,12 +101,10 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
       ddtr::rpcserver::DaemonContext context{gateway, connections, {"CAP_NET_RAW"}};
       auto http_bridge = std::make_shared<ddtr::http::TraceBridge>(gateway, mailbox);
       std::unique_ptr<ddtr::http::HttpServer> http_server;
-      if (config.http.enabled || !options.http_listen.empty()) {
-        std::string listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
-        ddtr::policy::check_http_exposure(config.http, listen);
-        http_server = std::make_unique<ddtr::http::HttpServer>(config.http, ddtr::policy::parse_listen_address(listen),
-                                                               http_bridge);
-        spdlog::info("HTTP API listening on {} (port {})", listen, http_server->port());
+      if (http_enabled) {
+        http_server = std::make_unique<ddtr::http::HttpServer>(
+            config.http, ddtr::policy::parse_listen_address(http_listen), http_bridge);
+        spdlog::info("HTTP API listening on {}", http_listen);
       }
       ddtr::rpcserver::RpcServer server(context, io.provider->getTimer(), kj::mv(receiver));
       spdlog::info("datadog-tracerouted {} listening on {}", ddtr::kVersion, options.socket_path);
@@ -119,7 +129,6 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
     mailbox->close();
     engine.cancel_all();
   }  // the engine joins its thread here
-  ::unlink(options.socket_path.c_str());
   spdlog::info("stopped");
   return result;
 }
