@@ -32,8 +32,8 @@ static_assert(offsetof(struct bpf_hdr, bh_tstamp) == kBpfTstampSecOffset && size
 static_assert(offsetof(struct bpf_hdr, bh_caplen) == kBpfCaplenOffset);
 static_assert(offsetof(struct bpf_hdr, bh_datalen) == kBpfDatalenOffset);
 static_assert(offsetof(struct bpf_hdr, bh_hdrlen) == kBpfHdrlenOffset);
-static_assert(static_cast<std::uint32_t>(DLT_NULL) == kDltNull && static_cast<std::uint32_t>(DLT_EN10MB) == kDltEn10mb &&
-              static_cast<std::uint32_t>(DLT_RAW) == kDltRaw && static_cast<std::uint32_t>(DLT_LOOP) == kDltLoop);
+static_assert(static_cast<std::uint32_t>(DLT_NULL) == kDltNull && static_cast<std::uint32_t>(DLT_EN10MB) == kDltEn10mb);
+static_assert(static_cast<std::uint32_t>(DLT_RAW) == kDltRaw && static_cast<std::uint32_t>(DLT_LOOP) == kDltLoop);
 static_assert(static_cast<std::uint32_t>(AF_INET) == kDarwinAfInet &&
               static_cast<std::uint32_t>(AF_INET6) == kDarwinAfInet6);
 

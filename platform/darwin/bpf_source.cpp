@@ -5,6 +5,7 @@
 #include <time.h>       // timespec
 
 #include <algorithm>
+#include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
@@ -16,11 +17,11 @@ namespace {
 
 // A kqueue watching `fd` for reads: the way to wait on a BPF device with a
 // deadline. bpf.c implements kqueue (filt_bpfread: with BIOCIMMEDIATE, ready
-// as soon as one packet is buffered); poll(2) on devices is documented as
-// unsupported on macOS, and select(2) breaks past FD_SETSIZE descriptors.
+// as soon as one packet is buffered); macOS's poll(2) "does not support
+// devices" (its manual, BUGS), and select(2) breaks past FD_SETSIZE descriptors.
 // BIOCSRTIMEOUT (upstream's way) would need a blocking fd, but the engine
-// reads from its event loop and must never block there. A kqueue is not
-// inherited across fork, so it needs no close-on-exec.
+// reads from its event loop and must never block there. XNU marks a kqueue
+// close-on-exec and close-on-fork itself (kern_event.c: FP_CLOEXEC | FP_CLOFORK).
 UniqueFd watch_readable(int fd) {
   UniqueFd kq(::kqueue());
   if (!kq.valid()) throw_errno("NewBpfDevice failed to create a kqueue", errno);
@@ -106,7 +107,11 @@ void BpfSource::async_wait_readable(std::function<void(std::error_code)> handler
   // Records already read from the kernel raise no kqueue event: hand them
   // out without waiting for the next packet.
   if (!walker_.exhausted()) {
-    boost::asio::post(device_.get_executor(), [handler = std::move(handler)]() { handler({}); });
+    boost::asio::post(device_.get_executor(), [handler = std::move(handler), cancelled = cancelled_]() {
+      boost::system::error_code ec;
+      if (*cancelled) ec = boost::asio::error::operation_aborted;
+      handler(static_cast<std::error_code>(ec));
+    });
     return;
   }
   device_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
@@ -116,6 +121,8 @@ void BpfSource::async_wait_readable(std::function<void(std::error_code)> handler
 }
 
 void BpfSource::cancel() {
+  *cancelled_ = true;
+  cancelled_ = std::make_shared<bool>(false);
   boost::system::error_code ignored;
   device_.cancel(ignored);
 }

@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <memory>
 #include <vector>
 
 #include "platform/darwin/bpf_device.hpp"
@@ -34,6 +35,9 @@ class BpfSource final : public PacketSource {
   BpfRecordWalker walker_;           // over the unread part of batch_
   UniqueFd kqueue_;                  // watches the device for blocking reads with a deadline
   boost::asio::posix::stream_descriptor device_;  // owns the /dev/bpf fd
+  // Set by cancel() for wake-ups already posted (they must report
+  // operation_aborted, as a cancelled async_wait does); a fresh one after.
+  std::shared_ptr<bool> cancelled_ = std::make_shared<bool>(false);
 };
 
 }  // namespace ddtr::platform::darwin

@@ -18,7 +18,9 @@ namespace {
 
 UniqueFd socket_cloexec(int family, int type) {
   UniqueFd fd(::socket(family, type, 0));
-  if (!fd.valid()) throw_errno(type == SOCK_DGRAM ? "failed to create UDP socket" : "failed to create TCP socket", errno);
+  if (!fd.valid()) {
+    throw_errno(type == SOCK_DGRAM ? "failed to create UDP socket" : "failed to create TCP socket", errno);
+  }
   if (::fcntl(fd.get(), F_SETFD, FD_CLOEXEC) != 0) throw_errno("fcntl(FD_CLOEXEC) failed", errno);
   return fd;
 }

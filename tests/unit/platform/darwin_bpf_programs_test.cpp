@@ -132,7 +132,9 @@ std::vector<std::uint8_t> tcp_v6(const boost::asio::ip::address_v6& src, const b
 }
 
 std::vector<std::uint8_t> udp_v4() { return testutils::ipv4_packet(kTarget, kLocal, 17, std::vector<std::uint8_t>(8)); }
-std::vector<std::uint8_t> udp_v6() { return testutils::ipv6_packet(kTarget6, kLocal6, 17, std::vector<std::uint8_t>(8)); }
+std::vector<std::uint8_t> udp_v6() {
+  return testutils::ipv6_packet(kTarget6, kLocal6, 17, std::vector<std::uint8_t>(8));
+}
 std::vector<std::uint8_t> icmp_v4() { return probes::build_icmp_echo_v4(kLocal, kTarget, 1, 1); }
 std::vector<std::uint8_t> icmp_v6() { return testutils::icmpv6_echo_reply(kTarget6, kLocal6, 1, 1); }
 std::vector<std::uint8_t> icmp_v6_after_fragment(std::uint8_t inner = 58) {
