@@ -5,9 +5,14 @@ namespace {
 
 std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
+// With its length: KJ's implicit conversion from std::string goes through
+// c_str() and would cut a string at its first NUL, so a request with an
+// embedded NUL would not arrive as it was sent (found by fuzz_request).
+capnp::Text::Reader wire_text(const std::string& s) { return capnp::Text::Reader(s.data(), s.size()); }
+
 void write_names(const std::vector<std::string>& names, wire::Endpoint::Builder out) {
   auto list = out.initReverseDns(static_cast<unsigned>(names.size()));
-  for (unsigned i = 0; i < names.size(); ++i) list.set(i, names[i]);
+  for (unsigned i = 0; i < names.size(); ++i) list.set(i, wire_text(names[i]));
 }
 
 std::vector<std::string> read_names(capnp::List<capnp::Text>::Reader list) {
@@ -17,7 +22,7 @@ std::vector<std::string> read_names(capnp::List<capnp::Text>::Reader list) {
 }
 
 void write_endpoint(const RunEndpoint& endpoint, wire::Endpoint::Builder out) {
-  out.setIpAddress(endpoint.ip_address);
+  out.setIpAddress(wire_text(endpoint.ip_address));
   out.setPort(endpoint.port);
   if (!endpoint.reverse_dns.empty()) write_names(endpoint.reverse_dns, out);
 }
@@ -29,14 +34,14 @@ RunEndpoint read_endpoint(wire::Endpoint::Reader in) {
 }  // namespace
 
 void write_request(const TraceParams& p, wire::TraceRequest::Builder out) {
-  out.setHostname(p.hostname);
+  out.setHostname(wire_text(p.hostname));
   out.setPort(p.port);
-  out.setProtocol(p.protocol);
+  out.setProtocol(wire_text(p.protocol));
   out.setMinTtl(p.min_ttl);
   out.setMaxTtl(p.max_ttl);
   out.setDelayMs(p.delay_ms);
   out.setTimeoutMs(p.timeout_ms);
-  out.setTcpMethod(p.tcp_method);
+  out.setTcpMethod(wire_text(p.tcp_method));
   out.setWantV6(p.want_v6);
   out.setTcpSynParisTracerouteMode(p.tcp_syn_paris_traceroute_mode);
   out.setReverseDns(p.reverse_dns);
@@ -69,10 +74,10 @@ TraceParams read_request(wire::TraceRequest::Reader in) {
 }
 
 void write_results(const Results& r, wire::Results::Builder out) {
-  out.setTestRunId(r.test_run_id);
-  out.setProtocol(r.protocol);
-  out.setSourcePublicIp(r.source_public_ip);
-  out.setDestinationHostname(r.destination_hostname);
+  out.setTestRunId(wire_text(r.test_run_id));
+  out.setProtocol(wire_text(r.protocol));
+  out.setSourcePublicIp(wire_text(r.source_public_ip));
+  out.setDestinationHostname(wire_text(r.destination_hostname));
   out.setDestinationPort(r.destination_port);
   out.setHasRuns(r.runs.has_value());
   if (r.runs) {
@@ -80,7 +85,7 @@ void write_results(const Results& r, wire::Results::Builder out) {
     for (unsigned i = 0; i < r.runs->size(); ++i) {
       const Run& run = (*r.runs)[i];
       auto w = runs[i];
-      w.setRunId(run.run_id);
+      w.setRunId(wire_text(run.run_id));
       write_endpoint(run.source, w.initSource());
       write_endpoint(run.destination, w.initDestination());
       auto hops = w.initHops(static_cast<unsigned>(run.hops.size()));
@@ -88,13 +93,13 @@ void write_results(const Results& r, wire::Results::Builder out) {
         const Hop& hop = run.hops[j];
         auto h = hops[j];
         h.setTtl(hop.ttl);
-        h.setIpAddress(hop.ip_address);
+        h.setIpAddress(wire_text(hop.ip_address));
         h.setRttMs(hop.rtt_ms);
         h.setReachable(hop.reachable);
         h.setIsDestination(hop.is_dest);
         if (!hop.reverse_dns.empty()) {
           auto names = h.initReverseDns(static_cast<unsigned>(hop.reverse_dns.size()));
-          for (unsigned k = 0; k < hop.reverse_dns.size(); ++k) names.set(k, hop.reverse_dns[k]);
+          for (unsigned k = 0; k < hop.reverse_dns.size(); ++k) names.set(k, wire_text(hop.reverse_dns[k]));
         }
       }
     }

@@ -4,7 +4,6 @@
 
 #include "daemon/engine/probe_channel.hpp"
 #include "daemon/probes/tcp/sack_probe.hpp"
-#include "daemon/probes/wire/tcp_segment.hpp"
 #include "platform/source_sink.hpp"
 
 namespace ddtr::engine {
@@ -87,10 +86,7 @@ class SackChannel final : public ProbeChannel, public std::enable_shared_from_th
       try {
         while (auto packet = self->handle_.source->read(self->buffer_, std::chrono::steady_clock::time_point{})) {
           std::span<const std::uint8_t> bytes(self->buffer_.data(), packet->length);
-          auto s = probes::parse_tcp_segment(bytes);
-          if (s && s->src == self->config_.target.address && s->src_port == self->config_.target.port &&
-              s->dst == self->local_.address && s->dst_port == self->local_.port &&
-              (s->flags & (probes::kTcpSyn | probes::kTcpAck)) == (probes::kTcpSyn | probes::kTcpAck)) {
+          if (probes::is_handshake_synack(bytes, self->local_, self->config_.target)) {
             self->synack_.emplace(bytes.begin(), bytes.end());
             self->maybe_ready();
             return;

@@ -17,6 +17,7 @@ inline constexpr std::uint32_t kAccept = 0x40000;  // snap length, as upstream's
 inline constexpr std::uint32_t kDrop = 0;
 
 // None -> empty program (the caller detaches instead). Tcp needs src and dst.
+// SynAck checks src only: the sack channel sets it before its local port is bound.
 std::vector<sock_filter> build_cbpf_program(const PacketFilterSpec& spec);
 
 std::vector<sock_filter> drop_all_program();

@@ -11,6 +11,12 @@ namespace {
 constexpr std::uint16_t kSackIpId = 41821;
 }
 
+bool is_handshake_synack(std::span<const std::uint8_t> packet, const Endpoint& local, const Endpoint& target) {
+  auto s = parse_tcp_segment(packet);
+  return s && s->src == target.address && s->src_port == target.port && s->dst == local.address &&
+         s->dst_port == local.port && (s->flags & (kTcpSyn | kTcpAck)) == (kTcpSyn | kTcpAck);
+}
+
 SackProbeConfig sack_config_from_synack(std::span<const std::uint8_t> synack_packet, const Endpoint& local,
                                         const Endpoint& target, int min_ttl, int max_ttl) {
   auto s = parse_tcp_segment(synack_packet);

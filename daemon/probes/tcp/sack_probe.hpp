@@ -23,6 +23,10 @@ struct SackProbeConfig {
   int max_ttl = 30;
 };
 
+// Whether a captured packet is the handshake's SYN-ACK: TCP from `target` to
+// `local` with SYN and ACK set (what the sack channel waits for before probing).
+bool is_handshake_synack(std::span<const std::uint8_t> packet, const Endpoint& local, const Endpoint& target);
+
 // The handshake facts upstream reads from the SYN-ACK. Throws
 // Error::not_supported when the target does not permit SACK.
 SackProbeConfig sack_config_from_synack(std::span<const std::uint8_t> synack_packet, const Endpoint& local,

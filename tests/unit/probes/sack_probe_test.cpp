@@ -65,6 +65,18 @@ TEST(SackConfig, FromSynAckAsUpstream) {
   }
 }
 
+TEST(SackHandshake, RecognisesOnlyTheSynAckOfOurConnection) {
+  EXPECT_TRUE(is_handshake_synack(tcp_v4(kTarget, kLocal, kTcpSyn | kTcpAck, 5000, 777, {}), kLocal, kTarget));
+  EXPECT_FALSE(is_handshake_synack(tcp_v4(kTarget, kLocal, kTcpSyn, 5000, 777, {}), kLocal, kTarget));
+  EXPECT_FALSE(is_handshake_synack(tcp_v4(kTarget, kLocal, kTcpAck, 5000, 777, {}), kLocal, kTarget));
+  const Endpoint other_port{kLocal.address, 40001}, other_target{make_address("203.0.113.6"), 443};
+  EXPECT_FALSE(is_handshake_synack(tcp_v4(kTarget, other_port, kTcpSyn | kTcpAck, 5000, 777, {}), kLocal, kTarget));
+  EXPECT_FALSE(is_handshake_synack(tcp_v4(other_target, kLocal, kTcpSyn | kTcpAck, 5000, 777, {}), kLocal, kTarget));
+  auto truncated = tcp_v4(kTarget, kLocal, kTcpSyn | kTcpAck, 5000, 777, {});
+  truncated.resize(30);
+  EXPECT_FALSE(is_handshake_synack(truncated, kLocal, kTarget));
+}
+
 TEST(SackProbe, ProbeBytesAndMatching) {
   SackProbeConfig config{kLocal, kTarget, 777, 5001, TcpTimestamps{2050, 1000}, 1, 30};
   SackProbe probe(config);

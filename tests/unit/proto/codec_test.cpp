@@ -44,6 +44,23 @@ TEST(Codec, RequestDefaultsAreTheGoDefaults) {
   EXPECT_EQ(read_request(root.asReader()), expected);
 }
 
+// Regression (fuzz_request): strings were written through c_str() and cut at
+// their first NUL, so what the daemon read was not what the peer sent.
+TEST(Codec, StringsWithEmbeddedNulRoundTrip) {
+  using namespace std::string_literals;
+  TraceParams p;
+  p.hostname = "allowed.example\0.other"s;
+  p.protocol = "udp\0"s;
+  p.tcp_method = "\0syn"s;
+  capnp::MallocMessageBuilder message;
+  write_request(p, message.initRoot<wire::TraceRequest>());
+  auto words = capnp::messageToFlatArray(message);
+  capnp::FlatArrayMessageReader reader(words);
+  auto back = read_request(reader.getRoot<wire::TraceRequest>());
+  EXPECT_EQ(back.hostname.size(), 22u);
+  EXPECT_EQ(back, p);
+}
+
 Results sample() {
   Results r;
   r.test_run_id = "q1VbT0Jm9kS3yXcA2fZ8Lw";
@@ -79,6 +96,14 @@ Results round_trip(const Results& r) {
 
 TEST(Codec, ResultsRoundTrip) {
   auto r = sample();
+  EXPECT_EQ(round_trip(r), r);
+}
+
+TEST(Codec, ResultStringsWithEmbeddedNulRoundTrip) {
+  using namespace std::string_literals;
+  auto r = sample();
+  r.destination_hostname = "a\0b"s;
+  (*r.runs)[0].hops[0].reverse_dns = {"r1\0.example."s};
   EXPECT_EQ(round_trip(r), r);
 }
 

@@ -1,0 +1,16 @@
+// IcmpProbe::match, IPv4 and IPv6 strategies, on anything (check_match says
+// what a claimed reply must satisfy).
+#include "tests/fuzz/support/probe_checks.hpp"
+#include "tests/fuzz/support/probe_fixtures.hpp"
+
+using namespace ddtr;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // Built once; match() is const, so nothing changes them afterwards.
+  static const auto v4 = fuzz::sent_strategy<probes::IcmpProbe>(fuzz::icmp_config(false));
+  static const auto v6 = fuzz::sent_strategy<probes::IcmpProbe>(fuzz::icmp_config(true));
+  std::span<const std::uint8_t> packet(data, size);
+  fuzz::check_match(v4, fuzz::target_address(false), packet);
+  fuzz::check_match(v6, fuzz::target_address(true), packet);
+  return 0;
+}
