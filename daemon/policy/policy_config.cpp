@@ -299,8 +299,9 @@ PolicyConfig parse_policy_config(std::string_view json_text) {
   json document;
   try {
     document = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    // nlohmann's message carries the byte offset and what was expected.
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number too large for a double (found
+    // by fuzz_policy_config); the message carries the byte offset.
     throw Error(ErrorCode::InvalidRequest, std::string("config: not valid JSON: ") + e.what());
   }
   PolicyConfig config;

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   for (auto& t : probe_seeds()) all.push_back(std::move(t));
   all.push_back(cbpf_seeds());
   all.push_back(request_seeds());
+  all.push_back(policy_config_seeds());
+  all.push_back(http_query_seeds());
   std::size_t files = 0;
   for (const auto& target : all) {
     auto dir = std::filesystem::path(argv[1]) / target.target;

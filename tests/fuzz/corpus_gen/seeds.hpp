@@ -25,6 +25,8 @@ std::vector<TargetSeeds> wire_seeds();
 std::vector<TargetSeeds> probe_seeds();
 TargetSeeds cbpf_seeds();
 TargetSeeds request_seeds();
+TargetSeeds policy_config_seeds();
+TargetSeeds http_query_seeds();
 
 // A TCP segment of either family (the addresses decide), checksums left 0:
 // nothing that parses received packets verifies them.
