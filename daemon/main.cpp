@@ -15,6 +15,8 @@
 #include "daemon/rpc/kj_mailbox.hpp"
 #include "daemon/rpc/listener_socket.hpp"
 #include "daemon/rpc/rpc_server.hpp"
+#include "daemon/service/systemd_notify.hpp"
+#include "daemon/service/systemd_socket.hpp"
 #include "platform/capabilities.hpp"
 #include "shared/common/version.hpp"
 
@@ -37,7 +39,13 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   ::signal(SIGPIPE, SIG_IGN);
   auto io = kj::setupAsyncIo();
 
-  ddtr::platform::UniqueFd listen_fd = ddtr::rpcserver::open_listener_socket(options.socket_path);
+  // Socket activation: systemd's socket if it passed one (it owns the file),
+  // else our own at --socket.
+  ddtr::service::SystemdNotifier notifier;
+  auto inherited = ddtr::service::inherited_listen_socket();
+  const std::string listen_path = inherited ? inherited->path : options.socket_path;
+  ddtr::platform::UniqueFd listen_fd =
+      inherited ? std::move(inherited->fd) : ddtr::rpcserver::open_listener_socket(options.socket_path);
   auto mailbox = std::make_shared<ddtr::rpcserver::KjMailbox>();
   int result = 0;
   {
@@ -50,11 +58,16 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
                                    kj::LowLevelAsyncIoProvider::ALREADY_NONBLOCK |
                                    kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
       ddtr::rpcserver::RpcServer server(engine, mailbox, kj::mv(receiver));
-      spdlog::info("datadog-tracerouted {} listening on {}", ddtr::kVersion, options.socket_path);
+      spdlog::info("datadog-tracerouted {} listening on {} ({})", ddtr::kVersion, listen_path,
+                   inherited ? "socket passed by systemd" : "own socket");
+      notifier.notify_ready("listening on " + listen_path);
 
       auto stop = io.unixEventPort.onSignal(SIGTERM)
                       .exclusiveJoin(io.unixEventPort.onSignal(SIGINT))
-                      .then([](siginfo_t info) { spdlog::info("signal {} received, shutting down", info.si_signo); });
+                      .then([&notifier](siginfo_t info) {
+                        spdlog::info("signal {} received, shutting down", info.si_signo);
+                        notifier.notify_stopping("shutting down");
+                      });
       auto serving = server.run().then([]() {}, [&result](kj::Exception&& e) {
         spdlog::error("listening socket failed: {}", e.getDescription().cStr());
         result = 1;
@@ -66,7 +79,7 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
     mailbox->close();
     engine.cancel_all();
   }  // the engine joins its thread here
-  ::unlink(options.socket_path.c_str());
+  if (!inherited) ::unlink(options.socket_path.c_str());  // systemd's socket stays for the next activation
   spdlog::info("stopped");
   return result;
 }
