@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "shared/common/error.hpp"
 
@@ -28,6 +29,7 @@ class InheritedSocketTest : public ::testing::Test {
     for (int i = 0; i < 2; ++i) saved_[i] = ::fcntl(3 + i, F_DUPFD_CLOEXEC, 100);
   }
   void TearDown() override {
+    for (const auto& path : paths_) ::unlink(path.c_str());
     ::unsetenv("LISTEN_PID");
     ::unsetenv("LISTEN_FDS");
     for (int i = 0; i < 2; ++i) {
@@ -63,13 +65,16 @@ class InheritedSocketTest : public ::testing::Test {
     if (listening && ::listen(fd.get(), 4) != 0) return UniqueFd();
     return fd;
   }
-  static std::string temp_path(const char* name) {
+  // A fresh socket path, removed after the test.
+  std::string temp_path(const char* name) {
     std::string path = ::testing::TempDir() + "ddtr-" + std::to_string(::getpid()) + "-" + name;
     ::unlink(path.c_str());
+    paths_.push_back(path);
     return path;
   }
 
   int saved_[2] = {-1, -1};
+  std::vector<std::string> paths_;
 };
 
 TEST_F(InheritedSocketTest, NoneWithoutTheEnvironment) {
@@ -98,7 +103,6 @@ TEST_F(InheritedSocketTest, TakesAListeningUnixStreamSocket) {
   EXPECT_FALSE(inherited_listen_socket().has_value()) << "a second call finds nothing";
   inherited.reset();
   EXPECT_EQ(::fcntl(3, F_GETFD), -1) << "the fd is owned and closed";
-  ::unlink(path.c_str());
 }
 
 TEST_F(InheritedSocketTest, NamesAnAbstractSocketWithAnAt) {
@@ -121,7 +125,6 @@ TEST_F(InheritedSocketTest, RefusesASocketThatDoesNotListen) {
     EXPECT_NE(std::string(e.what()).find("not a listening AF_UNIX stream socket"), std::string::npos) << e.what();
   }
   EXPECT_EQ(::fcntl(3, F_GETFD), -1) << "the refused fd is closed, not leaked";
-  ::unlink(path.c_str());
 }
 
 TEST_F(InheritedSocketTest, RefusesAnInternetSocket) {
@@ -140,8 +143,6 @@ TEST_F(InheritedSocketTest, RefusesSeveralSockets) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("passed 2 sockets"), std::string::npos) << e.what();
   }
-  ::unlink(temp_path("a.sock").c_str());
-  ::unlink(temp_path("b.sock").c_str());
 }
 
 }  // namespace
