@@ -15,8 +15,9 @@
 #      sandbox applied by systemd, a trace as `nobody`, restart on failure.
 #
 #   systemd_units_test.sh BIN_DIR UNIT_DIR [--sanitized]
-# --sanitized (ASan/UBSan build): steps 3's sandbox check and 4 are skipped, the
-# sanitizers' own system calls (ptrace for LeakSanitizer...) are not the daemon's.
+# --sanitized (ASan/UBSan build): step 3 runs without strace and its sandbox check,
+# and step 4 is skipped: the sanitizers' own system calls (ptrace for
+# LeakSanitizer, ...) are not the daemon's, and the package ships the Release one.
 # Exit 77 (ctest: skipped) without root, network namespaces or the tools.
 set -uo pipefail
 
@@ -47,13 +48,13 @@ prefix="su$(( $$ % 10000 ))"
 machine="ddtr-$prefix"
 work=$(mktemp -d /tmp/ddtr-su.XXXXXX)
 chmod 755 "$work"
-daemon_pid="" strace_pid="" notify_pid="" dns_pid="" http_pid=""
+daemon_pid="" launcher_pid="" notify_pid="" dns_pid="" http_pid=""
 passed=0 failed=0
 
 cleanup() {
   container_stop "$machine"
   local pid
-  for pid in $daemon_pid $strace_pid $notify_pid $dns_pid $http_pid; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  for pid in $daemon_pid $launcher_pid $notify_pid $dns_pid $http_pid; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   "$topology" down "$prefix" >/dev/null 2>&1
   rm -rf "$work"
 }
@@ -109,16 +110,24 @@ ip netns exec "${prefix}c" python3 "$testutils/fake_notify.py" "$work/notify.soc
 notify_pid=$!
 for _ in $(seq 50); do [[ -S $work/notify.sock ]] && break; sleep 0.1; done
 # systemd-socket-activate binds the socket and execs (in the same process) setpriv,
-# which takes the unit's identity and capability sets and execs the daemon.
+# which takes the unit's identity and capability sets and execs the daemon. It
+# passes on only the variables named by -E. A sanitized daemon runs without
+# strace (LeakSanitizer ptraces its own threads), with the sanitizers' options.
+tracer=(strace -f -qq -o "$work/strace.txt")
+extra_env=()
+if (( sanitized )); then
+  tracer=()
+  for var in ASAN_OPTIONS UBSAN_OPTIONS; do [[ -n ${!var:-} ]] && extra_env+=(-E "$var"); done
+fi
 (
   umask 0077  # the unit's UMask=
-  exec ip netns exec "${prefix}c" strace -f -qq -o "$work/strace.txt" \
-    systemd-socket-activate -l "$socket" -E "NOTIFY_SOCKET=$work/notify.sock" \
+  exec ip netns exec "${prefix}c" "${tracer[@]}" \
+    systemd-socket-activate -l "$socket" -E "NOTIFY_SOCKET=$work/notify.sock" "${extra_env[@]}" \
     setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all,+net_raw --ambient-caps=-all,+net_raw \
       --bounding-set=-all,+net_raw --no-new-privs \
     "$work/datadog-tracerouted" --log-level debug --public-ip-url http://127.0.0.1:8091/ip
 ) >"$work/daemon.log" 2>&1 &
-strace_pid=$!
+launcher_pid=$!  # strace, or (sanitized) the daemon itself after the execs
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done
 check "systemd-socket-activate created the socket" test -S "$socket"
 chmod 0666 "$socket"  # the socket unit's SocketMode=0666
@@ -188,7 +197,7 @@ check "pubip: the public IP from the fake checker (HTTP from the daemon)" python
 
 kill -TERM "$daemon_pid"
 for _ in $(seq 50); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
-wait "$strace_pid"; rc=$?; strace_pid="" daemon_pid=""
+wait "$launcher_pid"; rc=$?; launcher_pid="" daemon_pid=""
 check "the daemon exits 0 on SIGTERM" test "$rc" = 0
 check "STOPPING=1 reached the notification socket after READY=1" \
   python3 -c 'import sys; l=[x.split()[0] for x in open(sys.argv[1]) if x[0] != "#"]; sys.exit(l[:2] != ["READY=1", "STOPPING=1"])' \
