@@ -19,7 +19,12 @@ cleanup() {
 trap cleanup EXIT
 install -m 0755 "$dir/bin/datadog-tracerouted" "$dir/bin/datadog-traceroute" "$work/"
 "$root/tests/testutils/topology.sh" up "$prefix" --routers 8
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --socket "$work/d.sock" --log-level warn 2>"$work/d.log" &
+# A benchmark measures tracing, not quotas: nobody may trace as often as it likes.
+cat >"$work/daemon.json" <<EOF
+{"roles": {"user": {"rate_per_minute": 1000000, "burst": 1000000}}, "audit_log": "$work/audit.log"}
+EOF
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --socket "$work/d.sock" --config "$work/daemon.json" \
+  --log-level warn 2>"$work/d.log" &
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $work/d.sock ]] && break; sleep 0.1; done
 

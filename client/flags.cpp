@@ -144,7 +144,8 @@ std::string usage_text() {
   out << "Multi-protocol datadog traceroute CLI. Traces run in the datadog-tracerouted daemon, so no\n"
          "privilege is needed here; the result is printed as JSON on stdout.\n\n"
          "Usage:\n  datadog-traceroute [target] [flags]\n  datadog-traceroute [command]\n\n"
-         "Available Commands:\n  help        Help about any command\n  version     Print the client and daemon "
+         "Available Commands:\n  doctor      Check the daemon socket, the daemon, your role and quota, and say what to fix\n"
+         "  help        Help about any command\n  version     Print the client and daemon "
          "versions\n\nFlags:\n";
   for (const auto& f : flag_specs()) {
     std::string left = f.shorthand ? "  " + shown(f) : "      " + shown(f);
@@ -256,6 +257,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const char
   }
   if (version || (positional.size() == 1 && positional.front() == "version")) {
     outcome.kind = CommandKind::Version;
+    return outcome;
+  }
+  if (positional.size() == 1 && positional.front() == "doctor") {
+    outcome.kind = CommandKind::Doctor;
     return outcome;
   }
   if (positional.size() != 1) {

@@ -18,7 +18,7 @@ struct ClientOptions {
   bool verbose = false;
 };
 
-enum class CommandKind { Trace, Help, Version };
+enum class CommandKind { Trace, Help, Version, Doctor };
 
 struct ParseOutcome {
   CommandKind kind = CommandKind::Trace;

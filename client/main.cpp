@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "client/doctor.hpp"
 #include "client/flags.hpp"
 #include "client/hop_printer.hpp"
 #include "client/rpc_client.hpp"
@@ -71,6 +72,8 @@ int main(int argc, char** argv) {
       return 0;
     case ddtr::client::CommandKind::Version:
       return print_version(parsed.options.socket_path);
+    case ddtr::client::CommandKind::Doctor:
+      return ddtr::client::run_doctor(parsed.options.socket_path, std::cout);
     case ddtr::client::CommandKind::Trace:
       break;
   }

@@ -72,10 +72,49 @@ TraceOutcome DaemonConnection::trace(const TraceParams& params, wire::HopListene
   }
 }
 
-std::string DaemonConnection::daemon_version() {
+std::string DaemonConnection::daemon_version() { return daemon_status().version; }
+
+DaemonStatus DaemonConnection::daemon_status() {
+  auto texts = [](capnp::List<capnp::Text>::Reader list) {
+    std::vector<std::string> out;
+    for (auto item : list) out.emplace_back(item.cStr());
+    return out;
+  };
   try {
-    auto response = state_->tracer.infoRequest().send().wait(io_.waitScope);
-    return response.getInfo().getVersion().cStr();
+    // A daemon that accepts but never answers must not hang `doctor`.
+    auto response = state_->tracer.infoRequest()
+                        .send()
+                        .exclusiveJoin(io_.provider->getTimer().afterDelay(5 * kj::SECONDS).then(
+                            []() -> capnp::Response<wire::Tracer::InfoResults> {
+                              KJ_FAIL_REQUIRE("no answer within 5 s");
+                            }))
+                        .wait(io_.waitScope);
+    auto info = response.getInfo();
+    DaemonStatus s;
+    s.version = info.getVersion().cStr();
+    s.uid = info.getCallerUid();
+    s.user = info.getCallerUser().cStr();
+    s.groups = texts(info.getCallerGroups());
+    s.role = info.getRole().cStr();
+    s.role_rule = info.getRoleRule().cStr();
+    auto l = info.getLimits();
+    s.limits = {l.getMaxTracerouteQueries(), l.getMaxE2eQueries(), l.getMaxTtl(), l.getMinTimeoutMs(),
+                l.getMaxTimeoutMs(), l.getPorts().cStr(), texts(l.getProtocols()), l.getConcurrentTraces(),
+                l.getQueuedTraces(), l.getMaxConnections(), l.getBurst(), l.getRatePerMinute()};
+    auto u = info.getUsage();
+    s.running = u.getRunning();
+    s.queued = u.getQueued();
+    s.connections = u.getConnections();
+    s.tokens = u.getTokens();
+    s.capabilities = texts(info.getCapabilities());
+    s.config_path = info.getConfigPath().cStr();
+    s.config_file_exists = info.getConfigFileExists();
+    s.config_loaded_at = info.getConfigLoadedAt().cStr();
+    s.audit_log_path = info.getAuditLogPath().cStr();
+    s.audit_log_healthy = info.getAuditLogHealthy();
+    s.daemon_running = info.getRunningTraces();
+    s.daemon_queued = info.getQueuedTraces();
+    return s;
   } catch (const kj::Exception& e) {
     throw unavailable(socket_path_, std::string("the connection failed: ") + e.getDescription().cStr());
   }

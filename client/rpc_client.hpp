@@ -2,7 +2,9 @@
 // trace (hops go to a HopListener), return the result or a typed error.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 #include <variant>
 
 #include <kj/async-io.h>
@@ -16,6 +18,32 @@ namespace ddtr::client {
 
 using TraceOutcome = std::variant<Results, Error>;
 
+// What the daemon says of itself and of the caller (`info`), for --version and doctor.
+struct DaemonStatus {
+  std::string version;
+  std::uint32_t uid = 0;
+  std::string user;
+  std::vector<std::string> groups;
+  std::string role;
+  std::string role_rule;
+  struct Limits {
+    int max_traceroute_queries = 0, max_e2e_queries = 0, max_ttl = 0, min_timeout_ms = 0, max_timeout_ms = 0;
+    std::string ports;
+    std::vector<std::string> protocols;
+    int concurrent_traces = 0, queued_traces = 0, max_connections = 0, burst = 0;
+    double rate_per_minute = 0;
+  } limits;
+  int running = 0, queued = 0, connections = 0;
+  double tokens = 0;
+  std::vector<std::string> capabilities;
+  std::string config_path;
+  bool config_file_exists = false;
+  std::string config_loaded_at;
+  std::string audit_log_path;
+  bool audit_log_healthy = true;
+  std::uint32_t daemon_running = 0, daemon_queued = 0;
+};
+
 class DaemonConnection {
  public:
   // Connects at once; throws Error(DAEMON_UNAVAILABLE) saying which socket and
@@ -25,6 +53,7 @@ class DaemonConnection {
 
   TraceOutcome trace(const TraceParams& params, wire::HopListener::Client listener);
   std::string daemon_version();
+  DaemonStatus daemon_status();
 
  private:
   struct State;

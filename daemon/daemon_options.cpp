@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <sstream>
 
+#include "daemon/policy/policy_config.hpp"
+#include "shared/common/error.hpp"
 #include "shared/common/version.hpp"
 
 namespace ddtr::daemon {
@@ -10,6 +12,7 @@ namespace ddtr::daemon {
 DaemonCommand parse_daemon_options(int argc, char** argv) {
   DaemonOptions options;
   bool version = false;
+  bool check_config = false;
   CLI::App app{"datadog-tracerouted: the privileged traceroute daemon. It alone opens raw and packet sockets;\n"
                "unprivileged users trace through it with datadog-traceroute.",
                "datadog-tracerouted"};
@@ -26,6 +29,23 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
         return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0 ? std::string()
                                                                              : std::string("must be an http:// or https:// URL");
       });
+  options.config_path = policy::kDefaultConfigPath;
+  auto* config = app.add_option("--config", options.config_path,
+                                "Policy file (JSON): who may trace what, bounds, quotas, destinations, audit log. "
+                                "A missing default file means the built-in defaults")
+                     ->capture_default_str();
+  app.add_option("--http-listen", options.http_listen,
+                 "Serve the Go server's HTTP API on ADDR:PORT (e.g. 127.0.0.1:3765); off unless this or the "
+                 "config's http.enabled. A non-loopback address needs http.tokens")
+      ->check([](const std::string& text) {
+        try {
+          policy::parse_listen_address(text);
+          return std::string();
+        } catch (const Error& e) {
+          return std::string(e.what());
+        }
+      });
+  app.add_flag("--check-config", check_config, "Validate the policy file, print the result and exit");
   app.add_flag("--version", version, "Print the version and exit");
   DaemonCommand command;
   try {
@@ -39,6 +59,17 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
   }
   if (version) {
     command.output = std::string("datadog-tracerouted ") + kVersion + "\n";
+    return command;
+  }
+  options.config_path_is_default = config->count() == 0;
+  if (check_config) {
+    try {
+      policy::load_policy_config(options.config_path, options.config_path_is_default);
+      command.output = options.config_path + ": ok\n";
+    } catch (const Error& e) {
+      command.output = std::string(e.what()) + "\n";
+      command.exit_code = 1;
+    }
     return command;
   }
   command.run = options;

@@ -14,6 +14,9 @@ struct DaemonOptions {
   std::string socket_path = kDefaultSocketPath;
   std::string log_level = "info";
   std::vector<std::string> public_ip_urls;  // empty: upstream's list
+  std::string config_path;                  // the policy file
+  bool config_path_is_default = true;       // a missing default file means the defaults
+  std::string http_listen;                  // enables the HTTP API there ("" = as the config says)
 };
 
 struct DaemonCommand {

@@ -146,4 +146,40 @@ struct DaemonInfo {
   callerGid @2 :UInt32;
   callerPid @3 :Int32;
   protocols @4 :List(Text);   # the protocols this daemon can trace now
+  callerUser @5 :Text;
+  callerGroups @6 :List(Text);  # names (or numbers) of the groups the daemon saw
+  role @7 :Text;                # "admin", "user" or "denied"
+  roleRule @8 :Text;            # which config key gave that role
+  limits @9 :RoleLimits;
+  usage @10 :Usage;
+  capabilities @11 :List(Text); # the daemon's effective capabilities that matter ("CAP_NET_RAW")
+  configPath @12 :Text;
+  configFileExists @13 :Bool;   # false: built-in defaults
+  configLoadedAt @14 :Text;     # RFC 3339, UTC
+  auditLogPath @15 :Text;       # "" when disabled
+  auditLogHealthy @16 :Bool;
+  runningTraces @17 :UInt32;    # daemon-wide
+  queuedTraces @18 :UInt32;
+}
+
+struct RoleLimits {
+  maxTracerouteQueries @0 :Int32;
+  maxE2eQueries @1 :Int32;
+  maxTtl @2 :Int32;
+  minTimeoutMs @3 :Int32;
+  maxTimeoutMs @4 :Int32;
+  ports @5 :Text;               # "1-65535" or "53,33434-33534"
+  protocols @6 :List(Text);
+  concurrentTraces @7 :Int32;
+  queuedTraces @8 :Int32;
+  maxConnections @9 :Int32;
+  ratePerMinute @10 :Float64;
+  burst @11 :Int32;
+}
+
+struct Usage {
+  running @0 :Int32;
+  queued @1 :Int32;
+  tokens @2 :Float64;           # traces that may start before the rate limit bites
+  connections @3 :Int32;        # this user's open connections, this one included
 }

@@ -108,6 +108,14 @@ void TraceJob::cancel() {
 
 void TraceJob::on_resolved(const Endpoint& target) {
   target_ = target;
+  if (observer_.check_target) {
+    try {
+      observer_.check_target(target_);
+    } catch (const Error& e) {
+      fail(e);
+      return;
+    }
+  }
   int queries = std::max(params_.traceroute_queries, 0);
   int e2e = std::max(params_.e2e_queries, 0);
   outstanding_ = queries + e2e + (params_.collect_source_public_ip ? 1 : 0);

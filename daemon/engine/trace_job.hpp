@@ -27,6 +27,9 @@ using TraceOutcome = std::variant<Results, Error>;
 struct TraceObserver {
   std::function<void(const HopEvent&)> on_hop;
   std::function<void(TraceOutcome)> on_done;  // called exactly once
+  // Judges the resolved target before any probe leaves (the daemon's
+  // destination rules); throws Error to refuse it. Runs on the engine thread.
+  std::function<void(const Endpoint&)> check_target;
 };
 
 // What a job borrows from the engine that owns it (all on the engine thread).

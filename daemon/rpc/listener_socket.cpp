@@ -1,5 +1,6 @@
 #include "daemon/rpc/listener_socket.hpp"
 
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -7,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "shared/common/error.hpp"
 
@@ -32,7 +34,7 @@ bool someone_listens(const sockaddr_un& address) {
 
 }  // namespace
 
-platform::UniqueFd open_listener_socket(const std::string& path) {
+platform::UniqueFd open_listener_socket(const std::string& path, const SocketAccess& access) {
   sockaddr_un address = unix_address(path);
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty() && !std::filesystem::exists(parent)) {
@@ -56,8 +58,17 @@ platform::UniqueFd open_listener_socket(const std::string& path) {
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     throw_errno("cannot bind " + path, errno);
   }
-  // Any local user may connect; the daemon judges every request itself.
-  if (::chmod(path.c_str(), 0666) != 0) throw_errno("cannot chmod " + path, errno);
+  if (!access.group.empty()) {
+    group entry{};
+    group* found = nullptr;
+    std::vector<char> scratch(16384);
+    if (::getgrnam_r(access.group.c_str(), &entry, scratch.data(), scratch.size(), &found) != 0 || found == nullptr) {
+      throw Error(ErrorCode::InvalidRequest, "socket.group: no group named \"" + access.group + "\"");
+    }
+    if (::chown(path.c_str(), static_cast<uid_t>(-1), found->gr_gid) != 0) throw_errno("cannot chgrp " + path, errno);
+  }
+  // By default any local user may connect; the daemon judges every request itself.
+  if (::chmod(path.c_str(), static_cast<mode_t>(access.mode)) != 0) throw_errno("cannot chmod " + path, errno);
   if (::listen(fd.get(), 128) != 0) throw_errno("cannot listen on " + path, errno);
   return fd;
 }

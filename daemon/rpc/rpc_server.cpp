@@ -2,23 +2,41 @@
 
 #include <spdlog/spdlog.h>
 
-#include "daemon/rpc/tracer_impl.hpp"
 #include "platform/peer_credentials.hpp"
 
 namespace ddtr::rpcserver {
 namespace {
+
+// A connection over its limit is answered for this long, then closed: long
+// enough for the client to read why, short enough that a flood cannot hold
+// descriptors.
+constexpr auto kRefusedConnectionLifetime = 5 * kj::SECONDS;
 
 // Everything one client connection owns; destroying it cancels its calls.
 struct Connection {
   kj::Own<kj::AsyncIoStream> stream;
   capnp::TwoPartyVatNetwork network;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
+  std::unique_ptr<ConnectionRegistry::Lease> lease;
 
-  Connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap)
+  Connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap,
+             std::unique_ptr<ConnectionRegistry::Lease> l)
       : stream(kj::mv(s)),
         network(*stream, capnp::rpc::twoparty::Side::SERVER),
-        rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))) {}
+        rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))),
+        lease(std::move(l)) {}
 };
+
+policy::Identity identity_of(const platform::PeerCredentials& peer) {
+  policy::Identity who;
+  who.uid = peer.uid;
+  who.gid = peer.gid;
+  who.pid = peer.pid;
+  who.user_name = peer.user_name;
+  who.groups.assign(peer.groups.begin(), peer.groups.end());
+  who.group_names = peer.group_names;
+  return who;
+}
 
 }  // namespace
 
@@ -26,15 +44,19 @@ void RpcServer::ErrorHandler::taskFailed(kj::Exception&& exception) {
   spdlog::warn("connection ended with an error: {}", exception.getDescription().cStr());
 }
 
-RpcServer::RpcServer(engine::Engine& engine, std::shared_ptr<KjMailbox> mailbox,
-                     kj::Own<kj::ConnectionReceiver> listener)
-    : engine_(engine), mailbox_(std::move(mailbox)), listener_(kj::mv(listener)), tasks_(error_handler_) {}
+RpcServer::RpcServer(DaemonContext& daemon, kj::Timer& timer, kj::Own<kj::ConnectionReceiver> listener)
+    : daemon_(daemon), timer_(timer), listener_(kj::mv(listener)), tasks_(error_handler_) {}
 
 kj::Promise<void> RpcServer::run() {
-  return listener_->accept().then([this](kj::Own<kj::AsyncIoStream>&& stream) {
-    serve(kj::mv(stream));
-    return run();
-  });
+  return listener_->accept().then(
+      [this](kj::Own<kj::AsyncIoStream>&& stream) {
+        serve(kj::mv(stream));
+        return run();
+      },
+      [this](kj::Exception&& e) {
+        spdlog::error("accept failed: {}; retrying in 100 ms", e.getDescription().cStr());
+        return timer_.afterDelay(100 * kj::MILLISECONDS).then([this] { return run(); });
+      });
 }
 
 void RpcServer::serve(kj::Own<kj::AsyncIoStream> stream) {
@@ -50,12 +72,38 @@ void RpcServer::serve(kj::Own<kj::AsyncIoStream> stream) {
     spdlog::warn("rejecting a connection without a file descriptor");
     return;
   }
-  spdlog::debug("connection from uid={} user={} gid={} pid={}", peer.uid, peer.user_name, peer.gid, peer.pid);
-  auto tracer = kj::heap<TracerImpl>(engine_, mailbox_, peer);
-  auto connection = kj::heap<Connection>(kj::mv(stream), capnp::Capability::Client(kj::mv(tracer)));
-  auto disconnected = connection->network.onDisconnect();
-  tasks_.add(disconnected.attach(kj::mv(connection)).then([peer]() {
-    spdlog::debug("connection closed: uid={} pid={}", peer.uid, peer.pid);
+  policy::Identity who = identity_of(peer);
+  auto rules = daemon_.gateway.policy().rules();
+  auto role = rules->role_of(who);
+  const auto& limits = rules->limits(role.role);
+  int global_limit = rules->config().global_max_connections;
+  std::optional<Error> refusal;
+  if (daemon_.connections.total() >= global_limit) {
+    // Past the daemon-wide limit even an answer costs too much: close now.
+    spdlog::warn("closing a connection from uid={} pid={}: the daemon has {} open (global.max_connections)", who.uid,
+                 who.pid, daemon_.connections.total());
+    return;
+  }
+  if (daemon_.connections.of_user(who.uid) >= limits.max_connections) {
+    std::string role_text(policy::role_name(role.role));
+    refusal = Error(ErrorCode::QuotaExceeded,
+                    "too many connections: user " + who.user_name + " has " +
+                        std::to_string(daemon_.connections.of_user(who.uid)) + " open, the most role \"" + role_text +
+                        "\" allows (roles." + role_text + ".max_connections " + std::to_string(limits.max_connections) + ")");
+  }
+  spdlog::debug("connection from uid={} user={} gid={} pid={}{}", who.uid, who.user_name, who.gid, who.pid,
+                refusal ? " (over its connection limit)" : "");
+  auto lease = daemon_.connections.open(who.uid);
+  bool refused = refusal.has_value();
+  auto tracer = kj::heap<TracerImpl>(daemon_, who, std::move(refusal));
+  auto connection =
+      kj::heap<Connection>(kj::mv(stream), capnp::Capability::Client(kj::mv(tracer)), std::move(lease));
+  kj::Promise<void> ends = connection->network.onDisconnect();
+  if (refused) ends = ends.exclusiveJoin(timer_.afterDelay(kRefusedConnectionLifetime));
+  auto uid = who.uid;
+  auto pid = who.pid;
+  tasks_.add(ends.attach(kj::mv(connection)).then([uid, pid]() {
+    spdlog::debug("connection closed: uid={} pid={}", uid, pid);
   }));
 }
 

@@ -4,25 +4,26 @@
 
 #include <capnp/rpc-twoparty.h>
 #include <kj/async-io.h>
+#include <kj/timer.h>
 
 #include <memory>
 
-#include "daemon/engine/engine.hpp"
-#include "daemon/rpc/kj_mailbox.hpp"
+#include "daemon/rpc/tracer_impl.hpp"
 
 namespace ddtr::rpcserver {
 
 class RpcServer {
  public:
-  RpcServer(engine::Engine& engine, std::shared_ptr<KjMailbox> mailbox, kj::Own<kj::ConnectionReceiver> listener);
-  // Accepts forever; rejects only if the listening socket fails.
+  RpcServer(DaemonContext& daemon, kj::Timer& timer, kj::Own<kj::ConnectionReceiver> listener);
+  // Accepts until cancelled. A failing accept (out of file descriptors, say)
+  // is logged and retried after a pause: it must not take the daemon down.
   kj::Promise<void> run();
 
  private:
   void serve(kj::Own<kj::AsyncIoStream> stream);
 
-  engine::Engine& engine_;
-  std::shared_ptr<KjMailbox> mailbox_;
+  DaemonContext& daemon_;
+  kj::Timer& timer_;
   kj::Own<kj::ConnectionReceiver> listener_;
   kj::TaskSet tasks_;
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <ctime>
 #include <kj/function.h>
 #include <kj/vector.h>
 #include <optional>
@@ -14,15 +15,15 @@
 namespace ddtr::rpcserver {
 namespace {
 
-// Per-call state, touched only on the KJ thread (engine callbacks reach it
-// through the mailbox). `alive` turns false when the call is finished or
-// cancelled, so late engine events are dropped.
+// Per-call state, touched only on the KJ thread. `alive` turns false when the
+// call is finished or cancelled, so late events are dropped.
 struct CallState {
   bool alive = true;
   wire::HopListener::Client listener;
   kj::Vector<kj::Promise<void>> hop_calls;
   std::optional<engine::TraceOutcome> outcome;
   kj::Own<kj::PromiseFulfiller<void>> done;
+  std::unique_ptr<gateway::TraceGateway::Call> call;
   explicit CallState(wire::HopListener::Client l) : listener(kj::mv(l)) {}
 };
 
@@ -40,86 +41,117 @@ void send_hop(CallState& state, const engine::HopEvent& event) {
   state.hop_calls.add(request.send().ignoreResult().catch_([](kj::Exception&&) {}));
 }
 
+std::string rfc3339(std::chrono::system_clock::time_point time) {
+  std::time_t t = std::chrono::system_clock::to_time_t(time);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
 }  // namespace
 
-TracerImpl::TracerImpl(engine::Engine& engine, std::shared_ptr<KjMailbox> mailbox, platform::PeerCredentials peer)
-    : engine_(engine), mailbox_(std::move(mailbox)), peer_(std::move(peer)) {}
+TracerImpl::TracerImpl(DaemonContext& daemon, policy::Identity who, std::optional<Error> refusal)
+    : daemon_(daemon), who_(std::move(who)), refusal_(std::move(refusal)) {}
 
 kj::Promise<void> TracerImpl::trace(TraceContext context) {
   context.allowCancellation();
   auto params = context.getParams();
-  ddtr::TraceParams request = proto::read_request(params.getRequest());
-  auto started = std::chrono::steady_clock::now();
-  spdlog::info("trace request: uid={} user={} gid={} pid={} target=\"{}\" params={}", peer_.uid, peer_.user_name,
-               peer_.gid, peer_.pid, request.hostname, describe(request));
-
   auto state = std::make_shared<CallState>(params.getListener());
   auto paf = kj::newPromiseAndFulfiller<void>();
   state->done = kj::mv(paf.fulfiller);
 
-  // The engine thread holds only weak references: the call state owns KJ
-  // objects, which must be created and destroyed on the KJ thread alone.
-  engine::TraceObserver observer;
-  auto mailbox = mailbox_;
+  gateway::Caller caller;
+  caller.who = who_;
+  caller.principal = who_.uid;
+  caller.refusal = refusal_;
   std::weak_ptr<CallState> weak = state;
-  observer.on_hop = [mailbox, weak](const engine::HopEvent& event) {
-    mailbox->post([weak, event] {
-      auto state = weak.lock();
-      if (state && state->alive) send_hop(*state, event);
-    });
-  };
-  observer.on_done = [mailbox, weak](engine::TraceOutcome outcome) {
-    mailbox->post([weak, outcome = std::move(outcome)]() mutable {
-      auto state = weak.lock();
-      if (!state || !state->alive) return;
-      state->outcome = std::move(outcome);
-      state->done->fulfill();
-    });
-  };
-  auto id = engine_.start_trace(std::move(request), std::move(observer));
+  state->call = daemon_.gateway.submit(
+      std::move(caller), proto::read_request(params.getRequest()),
+      [weak](const engine::HopEvent& event) {
+        auto state = weak.lock();
+        if (state && state->alive) send_hop(*state, event);
+      },
+      [weak](engine::TraceOutcome outcome) {
+        auto state = weak.lock();
+        if (!state || !state->alive) return;
+        state->outcome = std::move(outcome);
+        state->done->fulfill();
+      });
 
-  auto peer = peer_;
-  auto& engine = engine_;
   return paf.promise
       .then([state]() {
         // Let every hop reach the client before the result does.
         return kj::joinPromises(state->hop_calls.releaseAsArray());
       })
-      .then([context, state, peer, started]() mutable {
-        auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      .then([context, state]() mutable {
         auto result = context.getResults().initResult();
         if (auto* error = std::get_if<Error>(&*state->outcome)) {
-          spdlog::info("trace done: uid={} pid={} error={} ({}) after {:.3f}s", peer.uid, peer.pid,
-                       error_code_name(error->code()), error->what(), elapsed);
           auto out = result.initError();
           out.setCode(proto::to_wire(error->code()));
           out.setMessage(error->what());
         } else {
-          spdlog::info("trace done: uid={} pid={} ok after {:.3f}s", peer.uid, peer.pid, elapsed);
           proto::write_results(std::get<Results>(*state->outcome), result.initResults());
         }
       })
-      .attach(kj::defer([state, &engine, id, peer] {
-        // Runs when the call finishes or is cancelled (client gone): either way
-        // the engine must let go of the trace.
-        if (state->alive && !state->outcome) {
-          spdlog::info("trace cancelled: uid={} pid={} (client went away)", peer.uid, peer.pid);
-        }
+      .attach(kj::defer([state] {
+        // The call finished, or was cancelled (client gone): dropping the
+        // gateway's call cancels the trace if it still runs.
         state->alive = false;
-        engine.cancel_trace(id);
+        state->call.reset();
       }));
 }
 
 kj::Promise<void> TracerImpl::info(InfoContext context) {
+  auto& policy = daemon_.gateway.policy();
+  auto rules = policy.rules();
+  auto role = rules->role_of(who_);
+  const policy::RoleLimits& limits = rules->limits(role.role);
   auto info = context.getResults().initInfo();
   info.setVersion(kVersion);
-  info.setCallerUid(peer_.uid);
-  info.setCallerGid(peer_.gid);
-  info.setCallerPid(peer_.pid);
+  info.setCallerUid(who_.uid);
+  info.setCallerGid(who_.gid);
+  info.setCallerPid(who_.pid);
   auto protocols = info.initProtocols(3);
   protocols.set(0, "icmp");
   protocols.set(1, "udp");
   protocols.set(2, "tcp");
+  info.setCallerUser(who_.user_name);
+  auto groups = info.initCallerGroups(static_cast<unsigned>(who_.group_names.size()));
+  for (unsigned i = 0; i < who_.group_names.size(); ++i) groups.set(i, who_.group_names[i]);
+  info.setRole(std::string(policy::role_name(role.role)));
+  info.setRoleRule(role.rule);
+  auto out = info.initLimits();
+  out.setMaxTracerouteQueries(limits.max_traceroute_queries);
+  out.setMaxE2eQueries(limits.max_e2e_queries);
+  out.setMaxTtl(limits.max_ttl);
+  out.setMinTimeoutMs(limits.min_timeout_ms);
+  out.setMaxTimeoutMs(limits.max_timeout_ms);
+  out.setPorts(policy::describe_ports(limits.ports));
+  auto allowed = out.initProtocols(static_cast<unsigned>(limits.protocols.size()));
+  for (unsigned i = 0; i < limits.protocols.size(); ++i) allowed.set(i, limits.protocols[i]);
+  out.setConcurrentTraces(limits.concurrent_traces);
+  out.setQueuedTraces(limits.queued_traces);
+  out.setMaxConnections(limits.max_connections);
+  out.setRatePerMinute(limits.rate_per_minute);
+  out.setBurst(limits.burst);
+  auto& admission = policy.admission();
+  auto usage = admission.usage(who_.uid, limits);
+  auto used = info.initUsage();
+  used.setRunning(usage.running);
+  used.setQueued(usage.queued);
+  used.setTokens(usage.tokens);
+  used.setConnections(daemon_.connections.of_user(who_.uid));
+  auto caps = info.initCapabilities(static_cast<unsigned>(daemon_.capabilities.size()));
+  for (unsigned i = 0; i < daemon_.capabilities.size(); ++i) caps.set(i, daemon_.capabilities[i]);
+  info.setConfigPath(policy.config_path());
+  info.setConfigFileExists(policy.config_file_exists());
+  info.setConfigLoadedAt(rfc3339(policy.loaded_at()));
+  info.setAuditLogPath(policy.audit().path());
+  info.setAuditLogHealthy(policy.audit().healthy());
+  info.setRunningTraces(static_cast<uint32_t>(admission.running()));
+  info.setQueuedTraces(static_cast<uint32_t>(admission.queued()));
   return kj::READY_NOW;
 }
 

@@ -1,28 +1,39 @@
-// The Tracer capability one connection sees: it knows who is calling (peer
-// credentials read when the connection was accepted) and hands each trace to
-// the engine, streaming hops back through the caller's HopListener.
+// The Tracer capability one connection sees. It knows who is calling (peer
+// credentials read when the connection was accepted), passes each request
+// through the gateway (judged, admitted, run, audited) and streams hops back
+// through the caller's HopListener.
 #pragma once
 
 #include <memory>
+#include <optional>
 
-#include "daemon/engine/engine.hpp"
-#include "daemon/rpc/kj_mailbox.hpp"
-#include "platform/peer_credentials.hpp"
+#include "daemon/gateway/trace_gateway.hpp"
+#include "daemon/policy/identity.hpp"
+#include "daemon/rpc/connection_registry.hpp"
 #include "proto/traceroute.capnp.h"
 
 namespace ddtr::rpcserver {
 
+// What every connection borrows from the daemon (all on the RPC thread).
+struct DaemonContext {
+  gateway::TraceGateway& gateway;
+  ConnectionRegistry& connections;
+  std::vector<std::string> capabilities;  // the daemon's own, for `doctor`
+};
+
 class TracerImpl final : public wire::Tracer::Server {
  public:
-  TracerImpl(engine::Engine& engine, std::shared_ptr<KjMailbox> mailbox, platform::PeerCredentials peer);
+  // `refusal`: set when the connection itself is over a limit; every trace
+  // call is then answered with it (a refusal is an answer, not a hang-up).
+  TracerImpl(DaemonContext& daemon, policy::Identity who, std::optional<Error> refusal);
 
   kj::Promise<void> trace(TraceContext context) override;
   kj::Promise<void> info(InfoContext context) override;
 
  private:
-  engine::Engine& engine_;
-  std::shared_ptr<KjMailbox> mailbox_;
-  platform::PeerCredentials peer_;
+  DaemonContext& daemon_;
+  policy::Identity who_;
+  std::optional<Error> refusal_;
 };
 
 }  // namespace ddtr::rpcserver

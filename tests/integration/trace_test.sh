@@ -41,9 +41,20 @@ as_nobody() {  # inside the client namespace, as nobody, with no capabilities at
     --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
 }
 
+# This suite tests tracing, not quotas (tests/integration/policy_test.sh does):
+# `nobody` gets the whole range, and the audit log stays in the work dir.
+cat >"$work/daemon.json" <<EOF
+{
+  "roles": {"user": {"max_traceroute_queries": 100, "max_e2e_queries": 1000, "max_ttl": 255, "min_timeout_ms": 1,
+                     "max_timeout_ms": 60000, "concurrent_traces": 64, "rate_per_minute": 100000, "burst": 100000}},
+  "audit_log": "$work/audit.log"
+}
+EOF
+
 start_daemon() {
   # The public IP checkers are local fake servers: nothing leaves the test network.
   ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
+    --config "$work/daemon.json" \
     --public-ip-url http://127.0.0.1:8081/missing --public-ip-url http://127.0.0.1:8082/ip \
     --public-ip-url http://127.0.0.1:8081/ip >>"$work/daemon.log" 2>&1 &
   daemon_pid=$!

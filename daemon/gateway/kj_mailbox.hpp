@@ -9,7 +9,7 @@
 #include <functional>
 #include <mutex>
 
-namespace ddtr::rpcserver {
+namespace ddtr::gateway {
 
 class KjMailbox {
  public:
@@ -29,4 +29,4 @@ class KjMailbox {
   bool closed_ = false;
 };
 
-}  // namespace ddtr::rpcserver
+}  // namespace ddtr::gateway

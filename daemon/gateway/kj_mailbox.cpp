@@ -1,6 +1,6 @@
-#include "daemon/rpc/kj_mailbox.hpp"
+#include "daemon/gateway/kj_mailbox.hpp"
 
-namespace ddtr::rpcserver {
+namespace ddtr::gateway {
 
 void KjMailbox::post(std::function<void()> fn) {
   std::lock_guard lock(mutex_);
@@ -44,4 +44,4 @@ void KjMailbox::drain() {
   for (auto& fn : batch) fn();
 }
 
-}  // namespace ddtr::rpcserver
+}  // namespace ddtr::gateway

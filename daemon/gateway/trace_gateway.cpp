@@ -1,0 +1,164 @@
+#include "daemon/gateway/trace_gateway.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace ddtr::gateway {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+}  // namespace
+
+struct TraceGateway::Call::State {
+  engine::Engine* engine = nullptr;
+  policy::PolicyState* policy = nullptr;
+  HopSink on_hop;
+  DoneSink on_done;
+  policy::Admission::Ticket ticket;
+  std::optional<engine::Engine::TraceId> engine_id;
+  policy::AuditRecord audit;
+  Clock::time_point arrived = Clock::now();
+  bool done = false;
+
+  // Ends the request once: audit, free the slot, tell the transport.
+  void finish(engine::TraceOutcome outcome) {
+    if (done) return;
+    done = true;
+    if (auto* error = std::get_if<Error>(&outcome)) {
+      audit.outcome = "error";
+      audit.error = *error;
+    } else {
+      audit.outcome = "ok";
+    }
+    audit.duration_ms = ms_between(arrived, Clock::now());
+    spdlog::info("trace done: {} {}{} after {:.3f}s (queued {:.3f}s)", describe_caller(), audit.outcome,
+                 audit.error ? " " + std::string(error_code_name(audit.error->code())) + " (" + audit.error->what() + ")"
+                             : std::string(),
+                 audit.duration_ms / 1000, audit.queued_ms / 1000);
+    ticket.release();
+    policy->audit().write(audit);
+    auto sink = std::move(on_done);
+    on_hop = nullptr;
+    if (sink) sink(std::move(outcome));
+  }
+
+  void cancel() {
+    if (done) return;
+    done = true;
+    audit.outcome = "cancelled";
+    audit.duration_ms = ms_between(arrived, Clock::now());
+    spdlog::info("trace cancelled: {} (client went away)", describe_caller());
+    if (engine_id) engine->cancel_trace(*engine_id);
+    ticket.release();
+    policy->audit().write(audit);
+    on_hop = nullptr;
+    on_done = nullptr;
+  }
+
+  std::string describe_caller() const {
+    if (audit.source == "http") return "http=" + audit.who.user_name + " remote=" + audit.remote;
+    return "uid=" + std::to_string(audit.who.uid) + " pid=" + std::to_string(audit.who.pid);
+  }
+};
+
+std::uint64_t http_principal_key(const std::string& name) {
+  // FNV-1a: stable across reloads, which a token's index is not.
+  std::uint32_t hash = 2166136261u;
+  for (unsigned char c : name) {
+    hash ^= c;
+    hash *= 16777619u;
+  }
+  return (std::uint64_t{1} << 32) | hash;
+}
+
+TraceGateway::Call::Call(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+TraceGateway::Call::~Call() {
+  if (state_) state_->cancel();
+}
+
+TraceGateway::TraceGateway(engine::Engine& engine, std::shared_ptr<KjMailbox> mailbox, policy::PolicyState& policy)
+    : engine_(engine), mailbox_(std::move(mailbox)), policy_(policy) {}
+
+std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TraceParams params, HopSink on_hop,
+                                                         DoneSink on_done) {
+  auto state = std::make_shared<Call::State>();
+  state->engine = &engine_;
+  state->policy = &policy_;
+  state->on_hop = std::move(on_hop);
+  state->on_done = std::move(on_done);
+  policy::AuditRecord& audit = state->audit;
+  audit.time = std::chrono::system_clock::now();
+  audit.who = caller.who;
+  audit.source = caller.source;
+  audit.remote = caller.remote;
+  audit.params = std::move(params);
+  const TraceParams& request = audit.params;
+
+  auto rules = policy_.rules();  // this request keeps its rules through a reload
+  policy::RoleDecision role = caller.role ? *caller.role : rules->role_of(caller.who);
+  audit.role = std::string(policy::role_name(role.role));
+  spdlog::info("trace request: {} user={} gid={} role={} target=\"{}\" params={}", state->describe_caller(),
+               caller.who.user_name, caller.who.gid, audit.role, request.hostname, describe(request));
+
+  auto mailbox = mailbox_;
+  auto& engine = engine_;
+  std::weak_ptr<Call::State> weak = state;
+  // Runs once admission gives the request a slot: now, or when one frees.
+  auto start = [&engine, mailbox, weak, rules, role]() {
+    auto state = weak.lock();
+    if (!state || state->done) return;
+    state->audit.queued_ms = ms_between(state->arrived, Clock::now());
+    // The engine thread holds only weak references, and reaches this thread
+    // through the mailbox: transports own loop-bound objects (KJ, Asio).
+    engine::TraceObserver observer;
+    observer.on_hop = [mailbox, weak](const engine::HopEvent& event) {
+      mailbox->post([weak, event] {
+        auto state = weak.lock();
+        if (state && !state->done && state->on_hop) state->on_hop(event);
+      });
+    };
+    observer.on_done = [mailbox, weak](engine::TraceOutcome outcome) {
+      mailbox->post([weak, outcome = std::move(outcome)]() mutable {
+        if (auto state = weak.lock()) state->finish(std::move(outcome));
+      });
+    };
+    // `rules` is immutable, so the engine thread may read it while a reload
+    // swaps in new rules here.
+    observer.check_target = [rules, role, protocol = state->audit.params.protocol](const Endpoint& target) {
+      rules->check_target(role, protocol, target);
+    };
+    state->engine_id = engine.start_trace(state->audit.params, std::move(observer));
+  };
+
+  try {
+    if (caller.refusal) throw *caller.refusal;
+    engine::validate_request(request);
+    rules->check_request(caller.who, role, request);
+    state->ticket =
+        policy_.admission().submit(caller.principal, caller.who.user_name, role.role, rules->limits(role.role), start);
+  } catch (const Error& e) {
+    spdlog::info("trace refused: {} {} ({})", state->describe_caller(), error_code_name(e.code()), e.what());
+    audit.verdict = "refused";
+    audit.error = e;
+    audit.duration_ms = ms_between(state->arrived, Clock::now());
+    state->done = true;
+    policy_.audit().write(audit);
+    if (state->on_done) state->on_done(e);
+    return std::make_unique<Call>(nullptr);
+  }
+  audit.verdict = "allowed";
+  if (!state->ticket.running()) {
+    spdlog::debug("trace queued: {} ({} running, {} waiting daemon-wide)", state->describe_caller(),
+                  policy_.admission().running(), policy_.admission().queued());
+  }
+  return std::make_unique<Call>(state);
+}
+
+}  // namespace ddtr::gateway

@@ -1,0 +1,268 @@
+#include "daemon/http/http_server.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <optional>
+
+#include "daemon/http/query_params.hpp"
+#include "daemon/http/responses.hpp"
+
+namespace ddtr::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+// Everything the sessions share; HTTP thread only, except the outbox.
+struct HttpServer::Shared {
+  policy::HttpConfig limits;
+  std::shared_ptr<TraceBridge> bridge;
+  std::shared_ptr<AsioOutbox> outbox;
+  tcp::acceptor acceptor;
+  asio::steady_timer retry;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  int connections = 0;
+  std::uint64_t next_trace_id = 1;
+  Shared(asio::io_context& io, policy::HttpConfig l, std::shared_ptr<TraceBridge> b)
+      : limits(std::move(l)),
+        bridge(std::move(b)),
+        outbox(std::make_shared<AsioOutbox>([&io](std::function<void()> fn) { asio::post(io, std::move(fn)); })),
+        acceptor(io),
+        retry(io) {}
+};
+
+namespace {
+
+std::string peer_text(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto peer = socket.remote_endpoint(ec);
+  if (ec) return "?";
+  return (peer.address().is_v6() ? "[" + peer.address().to_string() + "]" : peer.address().to_string()) + ":" +
+         std::to_string(peer.port());
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)), remote_(peer_text(stream_.socket())) {
+    ++shared_->connections;
+  }
+  ~Session() {
+    --shared_->connections;
+    // A client that went away while its trace ran: cancel it in the daemon.
+    if (trace_id_ != 0 && !answered_) shared_->bridge->cancel(trace_id_);
+  }
+
+  void read_request() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.max_request_bytes));
+    parser_->body_limit(static_cast<std::uint64_t>(shared_->limits.max_request_bytes));
+    // The whole request, slow or not, must arrive within the idle timeout.
+    stream_.expires_after(std::chrono::milliseconds(shared_->limits.idle_timeout_ms));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+  }
+
+  // Over the connection limit: one canned answer, then close.
+  void refuse_busy() {
+    Response r = error_response(Error(ErrorCode::QuotaExceeded,
+                                      "too many HTTP connections (http.max_connections " +
+                                          std::to_string(shared_->limits.max_connections) + ")"));
+    r.status = 503;
+    send(std::move(r), 11, false);
+  }
+
+ private:
+  void on_request(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || ec == asio::error::eof) {
+      return close();  // client done, idle, or gone
+    }
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit) {
+      return send(plain(431, "Request too large (http.max_request_bytes " +
+                                 std::to_string(shared_->limits.max_request_bytes) + ")\n"),
+                  11, false);
+    }
+    if (ec) return send(plain(400, "Bad Request: " + ec.message() + "\n"), 11, false);
+    auto& request = parser_->get();
+    int version = static_cast<int>(request.version());
+    std::size_t fields = static_cast<std::size_t>(std::distance(request.begin(), request.end()));
+    if (fields > static_cast<std::size_t>(shared_->limits.max_header_fields)) {
+      return send(plain(431, "Too many header fields (http.max_header_fields " +
+                                 std::to_string(shared_->limits.max_header_fields) + ")\n"),
+                  version, false);
+    }
+    std::string_view target(request.target().data(), request.target().size());
+    auto question = target.find('?');
+    std::string_view path = target.substr(0, question);
+    std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+    bool keep_alive = request.keep_alive();
+    std::string method(request.method_string());
+    switch (route(method, path)) {
+      case Route::NotFound: return send(not_found_response(), version, keep_alive);
+      case Route::MethodNotAllowed: return send(method_not_allowed_response(), version, keep_alive);
+      case Route::Health: {
+        auto uptime = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - shared_->started);
+        Response r = health_response(std::chrono::system_clock::now(), uptime);
+        if (method == "HEAD") r.body.clear();
+        return send(std::move(r), version, keep_alive);
+      }
+      case Route::Traceroute: return start_trace(query, version);
+    }
+  }
+
+  void start_trace(std::string_view query, int version) {
+    HttpTraceRequest request;
+    request.id = shared_->next_trace_id++;
+    request.remote = remote_;
+    auto& headers = parser_->get();
+    if (auto it = headers.find(bhttp::field::authorization); it != headers.end()) {
+      request.authorization = std::string(it->value());
+    }
+    try {
+      request.params = traceroute_params(parse_query(query));
+    } catch (const Error& e) {
+      request.params = e;
+    }
+    trace_id_ = request.id;
+    version_ = version;
+    stream_.expires_never();  // a trace may take as long as its options say
+    watch_for_hangup();
+    std::weak_ptr<Session> weak = shared_from_this();
+    auto outbox = shared_->outbox;
+    shared_->bridge->start(std::move(request), [weak, outbox](engine::TraceOutcome outcome) {
+      // RPC thread: hop back to the HTTP thread.
+      outbox->post([weak, outcome = std::move(outcome)] {
+        if (auto self = weak.lock()) self->on_outcome(outcome);
+      });
+    });
+  }
+
+  // While the trace runs nothing should arrive; readable means the client
+  // closed (or sent junk): either way the answer has nobody to go to.
+  void watch_for_hangup() {
+    // The wait holds the session alive while the trace runs.
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->answered_) return;
+      char byte;
+      auto received = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (received > 0) return;  // a pipelined request; it is answered by the close
+      self->close();
+    });
+  }
+
+  void on_outcome(const engine::TraceOutcome& outcome) {
+    answered_ = true;
+    beast::error_code ignored;
+    stream_.socket().cancel(ignored);  // the hang-up watch
+    if (auto* error = std::get_if<Error>(&outcome)) {
+      send(error_response(*error), version_, false);
+    } else {
+      send(results_response(std::get<Results>(outcome)), version_, false);
+    }
+  }
+
+  static Response plain(int status, std::string body) {
+    return Response{status, "text/plain; charset=utf-8", std::move(body), {}};
+  }
+
+  void send(Response r, int version, bool keep_alive) {
+    auto response = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version);
+    response->set(bhttp::field::content_type, r.content_type);
+    for (auto& [name, value] : r.headers) response->set(name, value);
+    response->body() = std::move(r.body);
+    response->keep_alive(keep_alive);
+    response->prepare_payload();
+    stream_.expires_after(std::chrono::milliseconds(shared_->limits.idle_timeout_ms));
+    bhttp::async_write(stream_, *response,
+                       [self = shared_from_this(), response, keep_alive](beast::error_code ec, std::size_t) {
+                         if (ec || !keep_alive) return self->close();
+                         self->read_request();
+                       });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<HttpServer::Shared> shared_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
+  std::uint64_t trace_id_ = 0;
+  int version_ = 11;
+  bool answered_ = false;
+};
+
+void accept_loop(const std::shared_ptr<HttpServer::Shared>& shared) {
+  shared->acceptor.async_accept([shared](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;  // shutting down
+    if (ec) {
+      // Out of descriptors, say: pause instead of spinning, never give up.
+      spdlog::error("http: accept failed: {}; retrying in 100 ms", ec.message());
+      shared->retry.expires_after(std::chrono::milliseconds(100));
+      shared->retry.async_wait([shared](beast::error_code wait_ec) {
+        if (!wait_ec) accept_loop(shared);
+      });
+      return;
+    }
+    auto session = std::make_shared<Session>(std::move(socket), shared);
+    if (shared->connections > shared->limits.max_connections) {
+      session->refuse_busy();
+    } else {
+      session->read_request();
+    }
+    accept_loop(shared);
+  });
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const policy::HttpConfig& limits, const policy::ListenAddress& listen, std::shared_ptr<TraceBridge> bridge)
+    : shared_(std::make_shared<Shared>(io_, limits, std::move(bridge))) {
+  tcp::endpoint endpoint(listen.address, listen.port);
+  beast::error_code ec;
+  auto& acceptor = shared_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  std::string where = (listen.address.is_v6() ? "[" + listen.address.to_string() + "]" : listen.address.to_string()) +
+                      ":" + std::to_string(listen.port);
+  if (ec) throw Error(ErrorCode::Unknown, "cannot listen for HTTP on " + where + ": " + ec.message());
+  port_ = acceptor.local_endpoint().port();
+  accept_loop(shared_);
+  thread_ = std::thread([this] {
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("http: unexpected exception in a handler: {}", e.what());
+      }
+    }
+  });
+}
+
+HttpServer::~HttpServer() {
+  // No reply may be posted to the loop from here on; then stop it.
+  shared_->outbox->close();
+  asio::post(io_, [shared = shared_] {
+    beast::error_code ignored;
+    shared->acceptor.close(ignored);
+    shared->retry.cancel();
+  });
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace ddtr::http

@@ -1,0 +1,39 @@
+// The Go server's HTTP API (GET /traceroute, GET|HEAD /health) on Boost.Beast,
+// on a thread and loop of its own so that slow or hostile HTTP clients never
+// touch the engine's loop or the RPC loop. Every trace goes through the
+// TraceBridge to the gateway. Bounded: request size, header fields, open
+// connections, idle time.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "daemon/http/trace_bridge.hpp"
+#include "daemon/policy/policy_config.hpp"
+
+namespace ddtr::http {
+
+class HttpServer {
+ public:
+  // Binds at once (throws Error naming the address when it cannot) and serves
+  // on its own thread until destroyed.
+  HttpServer(const policy::HttpConfig& limits, const policy::ListenAddress& listen, std::shared_ptr<TraceBridge> bridge);
+  ~HttpServer();  // stops accepting, drops every session, joins the thread
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  std::uint16_t port() const { return port_; }
+
+  struct Shared;
+
+ private:
+  boost::asio::io_context io_;
+  std::shared_ptr<Shared> shared_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace ddtr::http

@@ -1,0 +1,58 @@
+// The audit trail: one JSON line per request (who, what, the verdict, how it
+// ended), appended to the daemon's own file, apart from its diagnostic log.
+// A failing disk must not stop traces: a write that fails is reported once in
+// the daemon's log, and once more when writing works again.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "daemon/policy/identity.hpp"
+#include "platform/linux/unique_fd.hpp"
+#include "shared/common/error.hpp"
+#include "shared/common/trace_params.hpp"
+
+namespace ddtr::policy {
+
+struct AuditRecord {
+  std::chrono::system_clock::time_point time;  // when the request arrived
+  Identity who;
+  std::string role;
+  std::string source = "rpc";  // "rpc" or "http"
+  std::string remote;          // http: the peer's address and port
+  TraceParams params;
+  std::string verdict;  // "allowed" or "refused"
+  std::string outcome;  // "ok", "error", "cancelled" (allowed), or "" (refused)
+  std::optional<Error> error;
+  double queued_ms = 0;
+  double duration_ms = 0;
+};
+
+// The line, without its newline. Keys in a fixed order, for people and `jq`.
+std::string audit_line(const AuditRecord& record);
+
+class AuditLog {
+ public:
+  // "" disables the log. Otherwise opens (creating it 0640, and its directory
+  // 0750, when missing); throws Error when it cannot.
+  explicit AuditLog(std::string path);
+
+  void write(const AuditRecord& record);
+  // SIGHUP: reopen (after log rotation) or switch to another path. On failure
+  // the old file stays in use and the error is thrown.
+  void reopen(std::string path);
+
+  const std::string& path() const { return path_; }
+  bool healthy() const { return healthy_; }
+
+ private:
+  static platform::UniqueFd open_file(const std::string& path);
+
+  std::string path_;
+  platform::UniqueFd fd_;
+  bool healthy_ = true;
+};
+
+}  // namespace ddtr::policy

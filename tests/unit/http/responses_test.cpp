@@ -1,0 +1,76 @@
+#include "daemon/http/responses.hpp"
+
+#include <gtest/gtest.h>
+
+#include "daemon/http/go_duration.hpp"
+
+namespace ddtr::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Responses, RoutesAsTheGoMux) {
+  EXPECT_EQ(route("GET", "/traceroute"), Route::Traceroute);
+  EXPECT_EQ(route("HEAD", "/traceroute"), Route::MethodNotAllowed);
+  EXPECT_EQ(route("POST", "/traceroute"), Route::MethodNotAllowed);
+  EXPECT_EQ(route("GET", "/health"), Route::Health);
+  EXPECT_EQ(route("HEAD", "/health"), Route::Health);
+  EXPECT_EQ(route("DELETE", "/health"), Route::MethodNotAllowed);
+  EXPECT_EQ(route("GET", "/"), Route::NotFound);
+  EXPECT_EQ(route("GET", "/traceroute/"), Route::NotFound);
+  EXPECT_EQ(route("GET", "/Health"), Route::NotFound);
+}
+
+TEST(Responses, StatusPerCode) {
+  EXPECT_EQ(status_for(ErrorCode::InvalidRequest), 400);
+  EXPECT_EQ(status_for(ErrorCode::Dns), 500);
+  EXPECT_EQ(status_for(ErrorCode::Timeout), 500);
+  EXPECT_EQ(status_for(ErrorCode::ConnRefused), 500);
+  EXPECT_EQ(status_for(ErrorCode::Denied), 500);
+  EXPECT_EQ(status_for(ErrorCode::Unknown), 500);
+  EXPECT_EQ(status_for(ErrorCode::Unauthorized), 401);
+  EXPECT_EQ(status_for(ErrorCode::PolicyDenied), 403);
+  EXPECT_EQ(status_for(ErrorCode::QuotaExceeded), 429);
+}
+
+TEST(Responses, ErrorBodyIsGoJsonWithNewline) {
+  Response r = error_response(Error(ErrorCode::Dns, "lookup <x>: no such host\nand more"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.body, "{\"code\":\"DNS\",\"message\":\"lookup \\u003cx\\u003e: no such host\\nand more\"}\n");
+  Response u = error_response(Error(ErrorCode::Unauthorized, "unknown bearer token"));
+  ASSERT_EQ(u.headers.size(), 1u);
+  EXPECT_EQ(u.headers[0].first, "WWW-Authenticate");
+}
+
+TEST(Responses, PlainTextPages) {
+  EXPECT_EQ(not_found_response().status, 404);
+  EXPECT_EQ(not_found_response().body, "404 page not found\n");
+  EXPECT_EQ(not_found_response().content_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(method_not_allowed_response().status, 405);
+  EXPECT_EQ(method_not_allowed_response().body, "Method not allowed\n");
+}
+
+TEST(Responses, Health) {
+  auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1773735921));  // 2026-03-17T08:25:21Z
+  Response r = health_response(now, 1h + 2min + 3s + 456789012ns);
+  EXPECT_EQ(r.body, "{\"status\":\"healthy\",\"timestamp\":\"2026-03-17T08:25:21Z\",\"uptime\":\"1h2m3.456789012s\"}\n");
+}
+
+TEST(GoDuration, MatchesGo) {
+  EXPECT_EQ(go_duration(0ns), "0s");
+  EXPECT_EQ(go_duration(1ns), "1ns");
+  EXPECT_EQ(go_duration(999ns), "999ns");
+  EXPECT_EQ(go_duration(1500ns), "1.5\u00b5s");
+  EXPECT_EQ(go_duration(1ms), "1ms");
+  EXPECT_EQ(go_duration(709724768ns), "709.724768ms");
+  EXPECT_EQ(go_duration(1s), "1s");
+  EXPECT_EQ(go_duration(3500ms), "3.5s");
+  EXPECT_EQ(go_duration(61s), "1m1s");
+  EXPECT_EQ(go_duration(1h), "1h0m0s");
+  EXPECT_EQ(go_duration(-2s), "-2s");
+  EXPECT_EQ(go_duration(100h + 1ns), "100h0m0.000000001s");
+}
+
+}  // namespace
+}  // namespace ddtr::http
