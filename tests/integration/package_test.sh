@@ -42,7 +42,7 @@ fi
 if ! ip netns add "ddtrprobe$$" 2>/dev/null; then echo "skipped: needs root and network namespaces"; exit 77; fi
 ip netns del "ddtrprobe$$"
 
-# shellcheck source=../testutils/systemd_container.sh
+# shellcheck source=SCRIPTDIR/../testutils/systemd_container.sh
 source "$testutils/systemd_container.sh"
 
 prefix="pk$(( $$ % 10000 ))"
@@ -132,7 +132,9 @@ has /var/log/datadog-traceroute "$user:$user 750"
 check "the installed units are the source tree's" \
   cmp -s /lib/systemd/system/datadog-tracerouted.service "$source_dir/systemd/datadog-tracerouted.service"
 check "... both" cmp -s /lib/systemd/system/datadog-tracerouted.socket "$source_dir/systemd/datadog-tracerouted.socket"
-check "daemon.json is {}" python3 -c 'import json,sys; sys.exit(json.load(open("/etc/datadog-traceroute/daemon.json")) != {})'
+check "daemon.json is packaging/daemon.json" cmp -s /etc/datadog-traceroute/daemon.json "$source_dir/packaging/daemon.json"
+check "... and the installed daemon accepts it (--check-config)" \
+  /usr/sbin/datadog-tracerouted --check-config --config /etc/datadog-traceroute/daemon.json
 check "dpkg knows daemon.json as a conffile" \
   grep -q "/etc/datadog-traceroute/daemon.json" <(dpkg-query -W -f='${Conffiles}' "$package")
 check "the installed binaries are stripped" bash -c 'file -L /usr/sbin/datadog-tracerouted | grep -q ", stripped"'
@@ -206,6 +208,9 @@ check "... with CAP_NET_RAW alone (effective, permitted, bounding, ambient)" \
   test "$(grep -cE '^Cap(Eff|Prm|Bnd|Amb):\s+0000000000002000$' <<<"$status")" = 4
 kill -TERM "$activator_pid"; wait "$activator_pid"; rc=$?; activator_pid=""
 check "the installed daemon exits 0 on SIGTERM" test "$rc" = 0
+check "it wrote the audit log of the installed policy, its own file (0600)" \
+  test "$(owner_mode /var/log/datadog-traceroute/audit.log)" = "$user:$user 600"
+check "... with the trace of nobody" grep -q '"uid":65534' /var/log/datadog-traceroute/audit.log
 
 # --- 4. the installed package under a real systemd --------------------------------------
 # The container shares this machine's /usr (the installed binaries and units) and
@@ -229,6 +234,8 @@ if container_boot "$machine" "${prefix}c" "$work" \
   main_pid=$(in_ct systemctl show -p MainPID --value datadog-tracerouted.service)
   check "systemd: the daemon runs as $user" \
     grep -qE "^Uid:\s+$p_uid\s" <(in_ct cat "/proc/$main_pid/status")
+  check "systemd: it read the installed policy and audits to LogsDirectory" \
+    in_ct grep -q '"uid":65534' /var/log/datadog-traceroute/audit.log
   in_ct systemctl stop datadog-tracerouted.socket datadog-tracerouted.service
 else
   not_ok "systemd boots in a container with the installed package"
@@ -239,10 +246,10 @@ container_stop "$machine"
 
 # --- 5. reinstall, remove, purge -----------------------------------------------------------
 dpkg -L "$package" >"$work/files.txt"
-echo '{"edited": true}' >/etc/datadog-traceroute/daemon.json
+echo '{"audit_log": "/var/log/datadog-traceroute/edited.log"}' >/etc/datadog-traceroute/daemon.json
 dpkg_quiet -i "$deb"
 check "reinstalling (postinst again, user and directory already there) exits 0" test $? = 0
-check "... keeps the edited conffile" grep -q edited /etc/datadog-traceroute/daemon.json
+check "... keeps the edited conffile" grep -q edited.log /etc/datadog-traceroute/daemon.json
 check "... and the same user" test "$(id -u "$user" 2>/dev/null)" = "$p_uid"
 dpkg_quiet --remove "$package"
 check "dpkg --remove exits 0" test $? = 0

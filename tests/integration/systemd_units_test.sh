@@ -41,7 +41,7 @@ fi
 if ! ip netns add "ddtrprobe$$" 2>/dev/null; then echo "skipped: needs root and network namespaces"; exit 77; fi
 ip netns del "ddtrprobe$$"
 
-# shellcheck source=../testutils/systemd_container.sh
+# shellcheck source=SCRIPTDIR/../testutils/systemd_container.sh
 source "$testutils/systemd_container.sh"
 
 prefix="su$(( $$ % 10000 ))"
@@ -105,6 +105,10 @@ socket=$work/run/daemon.sock
 # datadog-traceroute user may not exist yet).
 uid=61$(( $$ % 1000 + 100 ))
 while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null; do uid=$(( uid + 1 )); done
+# The policy file: all defaults but the audit log, which goes to a directory of
+# this uid's standing in for LogsDirectory=/var/log/datadog-traceroute.
+mkdir -m 0750 "$work/log" && chown "$uid:$uid" "$work/log"
+printf '{"audit_log": "%s"}\n' "$work/log/audit.log" >"$work/daemon.json"
 ip netns exec "${prefix}c" python3 "$testutils/fake_notify.py" "$work/notify.sock" "$work/notify.log" \
   >"$work/notify.out" 2>&1 &
 notify_pid=$!
@@ -125,7 +129,7 @@ fi
     systemd-socket-activate -l "$socket" -E "NOTIFY_SOCKET=$work/notify.sock" "${extra_env[@]}" \
     setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all,+net_raw --ambient-caps=-all,+net_raw \
       --bounding-set=-all,+net_raw --no-new-privs \
-    "$work/datadog-tracerouted" --log-level debug --public-ip-url http://127.0.0.1:8091/ip
+    "$work/datadog-tracerouted" --log-level debug --config "$work/daemon.json" --public-ip-url http://127.0.0.1:8091/ip
 ) >"$work/daemon.log" 2>&1 &
 launcher_pid=$!  # strace, or (sanitized) the daemon itself after the execs
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done
@@ -203,12 +207,14 @@ check "STOPPING=1 reached the notification socket after READY=1" \
   python3 -c 'import sys; l=[x.split()[0] for x in open(sys.argv[1]) if x[0] != "#"]; sys.exit(l[:2] != ["READY=1", "STOPPING=1"])' \
   "$work/notify.log"
 check "the daemon left systemd's socket file in place" test -S "$socket"
+check "the audit log is the daemon's alone (UMask=0077: 0600)" test "$(stat -c '%u %a' "$work/log/audit.log")" = "$uid 600"
+check "... with a line per trace" test "$(grep -c '"uid":65534' "$work/log/audit.log")" -ge 9
 sed 's/^/# notify: /' "$work/notify.log"
 if (( sanitized )); then
   echo "# sanitized build: the sandbox check of the strace and the container are skipped (Release only)"
 else
   count "$(python3 "$testutils/check_strace.py" "$work/strace.txt" "$work/datadog-tracerouted" "$service_unit" \
-    --label "strace of the socket-activated daemon" 2>&1)"
+    --logs-dir "$work/log" --label "strace of the socket-activated daemon" 2>&1)"
 fi
 kill "$dns_pid" "$http_pid" 2>/dev/null; wait "$dns_pid" "$http_pid" 2>/dev/null; dns_pid="" http_pid=""
 
@@ -255,6 +261,18 @@ if (( sanitized == 0 )); then
     check "systemd: plain log lines for the journal (no --foreground)" grep -q "datadog-tracerouted\[[0-9]*\]: info: " "$work/ct.journal"
     check "systemd: LogsDirectory /var/log/datadog-traceroute is the user's, 0750" \
       test "$(in_ct stat -c '%U %a' /var/log/datadog-traceroute)" = "datadog-traceroute 750"
+    check "systemd: the audit log (default policy) is there, the user's, 0600" \
+      test "$(in_ct stat -c '%U %a' /var/log/datadog-traceroute/audit.log)" = "datadog-traceroute 600"
+    check "systemd: ... with the trace of nobody" in_ct grep -q '"uid":65534' /var/log/datadog-traceroute/audit.log
+    in_ct systemctl reload datadog-tracerouted.service
+    for _ in $(seq 50); do
+      in_ct journalctl -q --no-pager -u datadog-tracerouted.service | grep -q "policy reloaded" && break
+      sleep 0.1
+    done
+    check "systemd: systemctl reload (SIGHUP) reloads the policy" grep -q "policy reloaded from /etc/datadog-traceroute/daemon.json" \
+      <(in_ct journalctl -q --no-pager -u datadog-tracerouted.service)
+    check "systemd: ... in the same process, still active" \
+      test "$(unit_state datadog-tracerouted.service MainPID) $(unit_state datadog-tracerouted.service ActiveState)" = "$main_pid active"
     live=$(in_ct systemd-analyze security --no-pager datadog-tracerouted.service 2>&1 |
       sed -n 's/.*Overall exposure level for datadog-tracerouted.service: \([0-9.]*\).*/\1/p')
     echo "# systemd-analyze security of the running service: $live"

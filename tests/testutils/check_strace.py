@@ -55,6 +55,8 @@ def main():
     ap.add_argument("daemon")
     ap.add_argument("unit")
     ap.add_argument("--label", default="daemon under strace")
+    ap.add_argument("--logs-dir", action="append", default=[],
+                    help="a directory standing in for the unit's LogsDirectory= (writable like it)")
     a = ap.parse_args()
     settings = unit_settings(a.unit)
 
@@ -118,9 +120,13 @@ def main():
     check(sockets <= families, f"socket families {' '.join(sorted(sockets))} are allowed by RestrictAddressFamilies",
           " ".join(sorted(sockets - families)))
     writable = [p for v in settings.get("LogsDirectory", []) for p in ["/var/log/" + d for d in v.split()]]
-    bad_writes = sorted(p for p in writes if not any(p == w or p.startswith(w + "/") for w in writable))
-    check(not bad_writes, "no file written, created or changed outside " + " ".join(writable) + " (ProtectSystem=strict)",
+    stand_ins = [d.rstrip("/") for d in a.logs_dir]
+    bad_writes = sorted(p for p in writes if not any(p == w or p.startswith(w + "/") for w in writable + stand_ins))
+    where = " ".join(writable) + (f" (here {' '.join(stand_ins)})" if stand_ins else "")
+    check(not bad_writes, f"no file written, created or changed outside {where} (ProtectSystem=strict)",
           " ".join(bad_writes))
+    check(not stand_ins or any(any(p.startswith(d + "/") for d in stand_ins) for p in writes),
+          "... and the daemon did write there (the audit log)")
     own = re.compile(r"^/proc/(self|thread-self)(/|$)")
     proc = sorted(p for p in touched if p.startswith("/proc") and not own.match(p))
     check(not proc, "no /proc file but the process's own (ProcSubset=pid, ProtectProc=invisible)", " ".join(proc))

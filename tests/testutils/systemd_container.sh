@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests: a throwaway systemd-nspawn container that boots the
 # machine's own systemd as PID 1, so units run under a real service manager
 # even though this machine's PID 1 is not systemd.
