@@ -19,6 +19,8 @@
 #include "daemon/gateway/kj_mailbox.hpp"
 #include "daemon/rpc/listener_socket.hpp"
 #include "daemon/rpc/rpc_server.hpp"
+#include "daemon/service/systemd_notify.hpp"
+#include "daemon/service/systemd_socket.hpp"
 #include "platform/capabilities.hpp"
 #include "shared/common/version.hpp"
 
@@ -45,10 +47,13 @@ void raise_fd_limit() {
 }
 
 // The socket file this daemon created goes when the daemon does, however it
-// leaves serve() (a later start step that fails included).
+// leaves serve() (a later start step that fails included). Empty: the socket
+// is systemd's, which keeps it for the next activation.
 struct SocketFileRemover {
   std::string path;
-  ~SocketFileRemover() { ::unlink(path.c_str()); }
+  ~SocketFileRemover() {
+    if (!path.empty()) ::unlink(path.c_str());
+  }
 };
 
 // SIGHUP: a new policy file takes effect whole, or the old one stays.
@@ -82,9 +87,15 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   bool http_enabled = config.http.enabled || !options.http_listen.empty();
   std::string http_listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
   if (http_enabled) ddtr::policy::check_http_exposure(config.http, http_listen);
-  ddtr::platform::UniqueFd listen_fd = ddtr::rpcserver::open_listener_socket(
-      options.socket_path, {config.socket_mode, config.socket_group});
-  SocketFileRemover remove_socket_file{options.socket_path};
+  // Socket activation: systemd's socket if it passed one (the .socket unit owns
+  // that file, its mode and group), else our own at --socket.
+  ddtr::service::SystemdNotifier notifier;
+  auto inherited = ddtr::service::inherited_listen_socket();
+  const std::string listen_path = inherited ? inherited->path : options.socket_path;
+  ddtr::platform::UniqueFd listen_fd =
+      inherited ? std::move(inherited->fd)
+                : ddtr::rpcserver::open_listener_socket(options.socket_path, {config.socket_mode, config.socket_group});
+  SocketFileRemover remove_socket_file{inherited ? std::string() : options.socket_path};
   auto mailbox = std::make_shared<ddtr::gateway::KjMailbox>();
   int result = 0;
   {
@@ -107,11 +118,16 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
         spdlog::info("HTTP API listening on {}", http_listen);
       }
       ddtr::rpcserver::RpcServer server(context, io.provider->getTimer(), kj::mv(receiver));
-      spdlog::info("datadog-tracerouted {} listening on {}", ddtr::kVersion, options.socket_path);
+      spdlog::info("datadog-tracerouted {} listening on {} ({})", ddtr::kVersion, listen_path,
+                   inherited ? "socket passed by systemd" : "own socket");
+      notifier.notify_ready("listening on " + listen_path);
 
       auto stop = io.unixEventPort.onSignal(SIGTERM)
                       .exclusiveJoin(io.unixEventPort.onSignal(SIGINT))
-                      .then([](siginfo_t info) { spdlog::info("signal {} received, shutting down", info.si_signo); });
+                      .then([&notifier](siginfo_t info) {
+                        spdlog::info("signal {} received, shutting down", info.si_signo);
+                        notifier.notify_stopping("shutting down");
+                      });
       auto serving = server.run().then([]() {}, [&result](kj::Exception&& e) {
         spdlog::error("listening socket failed: {}", e.getDescription().cStr());
         result = 1;
