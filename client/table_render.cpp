@@ -9,6 +9,7 @@ namespace {
 constexpr std::size_t kTtlWidth = 3;
 constexpr std::size_t kGap = 2;
 constexpr std::size_t kMinNameWidth = 8;
+constexpr std::size_t kMinAddressWidth = 15;  // "255.255.255.255"
 constexpr const char* kLossHeader = "Loss%";
 
 std::string pad_left(const std::string& text, std::size_t width) {
@@ -75,7 +76,9 @@ struct Layout {
 Layout choose_layout(const std::vector<TableRow>& rows, int runs, int width) {
   Layout full;
   full.runs = runs;
-  full.address = std::string("Address").size();
+  // As wide as any IPv4 address from the start, so the columns do not jump
+  // sideways while the live table fills in (IPv6 widens it as needed).
+  full.address = kMinAddressWidth;
   std::size_t rtt = 1, name = 0, stat = 4;  // "Wrst"
   for (const TableRow& row : rows) {
     full.address = std::max(full.address, row.address.size());

@@ -44,10 +44,10 @@ TEST(FormatRtt, AboutFiveCharactersAtAnyScale) {
 TEST(RenderTable, ColumnsAlignedWithLossAndTimeouts) {
   auto lines = plain(render_table(three_hops(), {}));
   std::vector<std::string> expected = {
-      "TTL  Address      Run 1  Run 2  Run 3  Loss%",
-      "  1  192.0.2.6    0.959  0.951  1.003     0%",
-      "  2  192.0.2.10   0.248      *  12.50    33%",
-      "  3  203.0.113.5  0.087  150.3   1234     0%",
+      "TTL  Address          Run 1  Run 2  Run 3  Loss%",
+      "  1  192.0.2.6        0.959  0.951  1.003     0%",
+      "  2  192.0.2.10       0.248      *  12.50    33%",
+      "  3  203.0.113.5      0.087  150.3   1234     0%",
   };
   EXPECT_EQ(lines, expected);
 }
@@ -60,8 +60,8 @@ TEST(RenderTable, MissingHopsShowStarsAndPendingRowsStayBlank) {
   auto lines = plain(render_table(table, {}));
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[1], "  1");  // nothing known of TTL 1 yet
-  EXPECT_EQ(lines[2], "  2  *               *      *   100%");
-  EXPECT_EQ(lines[3], "  3  192.0.2.14  0.500            0%");
+  EXPECT_EQ(lines[2], "  2  *                    *      *   100%");
+  EXPECT_EQ(lines[3], "  3  192.0.2.14       0.500            0%");
 }
 
 TEST(RenderTable, Ipv6AddressesWidenTheAddressColumn) {
@@ -84,22 +84,22 @@ TEST(RenderTable, ManyRunsFitTheTerminalOrBecomeSummaryColumns) {
     table.observe(hop(r, 1, "192.0.2.6", 0.5 + r));
     table.observe(hop(r, 2, "203.0.113.5", 1.5 + r, true));
   }
-  // 10 run columns need 5 + 11 + 10 * 8 + 7 = 103 characters.
+  // 10 run columns need 5 + 15 + 10 * 8 + 7 = 107 characters.
   auto wide = plain(render_table(table, {120, 0}), 120);
   EXPECT_NE(wide[0].find("Run 10"), std::string::npos);
   EXPECT_EQ(wide[0].find("Avg"), std::string::npos);
   for (const auto& line : wide) EXPECT_LE(line.size(), 119u);
 
   auto narrow = plain(render_table(table, {80, 0}), 80);
-  EXPECT_EQ(narrow[0], "TTL  Address        Avg   Best   Wrst  Loss%");
-  EXPECT_EQ(narrow[1], "  1  192.0.2.6    5.000  0.500  9.500     0%");
-  EXPECT_EQ(narrow[2], "  2  203.0.113.5  6.000  1.500  10.50     0%");
+  EXPECT_EQ(narrow[0], "TTL  Address            Avg   Best   Wrst  Loss%");
+  EXPECT_EQ(narrow[1], "  1  192.0.2.6        5.000  0.500  9.500     0%");
+  EXPECT_EQ(narrow[2], "  2  203.0.113.5      6.000  1.500  10.50     0%");
   for (const auto& line : narrow) EXPECT_LE(line.size(), 79u);
 }
 
 TEST(RenderTable, AFewRunsStayPerRunAndLinesAreClippedInsteadOnATinyTerminal) {
   auto lines = plain(render_table(three_hops(), {30, 0}), 30);
-  EXPECT_EQ(lines[0], "TTL  Address      Run 1  Run");
+  EXPECT_EQ(lines[0], "TTL  Address          Run 1");
   for (const auto& line : lines) EXPECT_LE(line.size(), 29u);
 }
 
@@ -111,10 +111,10 @@ TEST(RenderTable, NamesGetAColumnAndAreShortenedToFit) {
   results.runs = std::vector<ddtr::Run>{run};
   TraceTable table = TraceTable::from_results(results);
   auto lines = plain(render_table(table, {}));
-  EXPECT_EQ(lines[0], "TTL  Address      rDNS                                            Run 1  Loss%");
-  EXPECT_EQ(lines[1], "  1  192.0.2.6    r1.example                                      1.000     0%");
+  EXPECT_EQ(lines[0], "TTL  Address          rDNS                                            Run 1  Loss%");
+  EXPECT_EQ(lines[1], "  1  192.0.2.6        r1.example                                      1.000     0%");
   auto fitted = plain(render_table(table, {60, 0}), 60);
-  EXPECT_EQ(fitted[2], "  2  203.0.113.5  a-rather-long-name-for-the~  2.000     0%");
+  EXPECT_EQ(fitted[2], "  2  203.0.113.5      a-rather-long-name-for~  2.000     0%");
   for (const auto& line : fitted) EXPECT_LE(line.size(), 59u);
 
   TraceTable without(1);
