@@ -120,13 +120,26 @@ void TraceProgress::finish(const Results& results) {
       break;
     }
     case OutputFormat::Json:
-      abandon();
-      break;
+      break;  // the command prints the document; nothing was drawn
   }
 }
 
+std::vector<StyledLine> TraceProgress::partial_frame(int width) const {
+  // The whole table, not only the rows that fit the screen.
+  std::vector<StyledLine> lines;
+  lines.push_back(title_line(params_, "", table_.runs()));
+  for (auto& line : render_table(table_, TableOptions{width, 0})) lines.push_back(std::move(line));
+  if (auto progress = e2e_progress_line(e2e_); !progress.empty()) lines.push_back(std::move(progress));
+  return lines;
+}
+
 void TraceProgress::abandon() {
-  if (screen_.lines_shown() > 0) draw({}, 0);
+  if (!live_table() || screen_.lines_shown() == 0) return;
+  if (table_.last_ttl() == 0 && e2e_.done == 0) {
+    draw({}, 0);  // nothing learned: only the error remains
+  } else {
+    draw(partial_frame(size().columns), size().columns);  // what was learned stays above the error
+  }
 }
 
 void TraceProgress::interrupted() {
@@ -134,17 +147,10 @@ void TraceProgress::interrupted() {
   if (auto progress = e2e_progress_line(e2e_); !progress.empty()) listing.push_back(to_text(progress, false, 0));
   switch (plan_.format) {
     case OutputFormat::Table: {
-      // The whole table now, not only the rows that fit the screen.
-      std::vector<StyledLine> lines;
-      lines.push_back(title_line(params_, "", table_.runs()));
-      for (auto& line : render_table(table_, TableOptions{live_table() ? size().columns : 0, 0})) {
-        lines.push_back(std::move(line));
-      }
-      if (auto progress = e2e_progress_line(e2e_); !progress.empty()) lines.push_back(std::move(progress));
       if (live_table()) {
-        draw(lines, size().columns);
+        draw(partial_frame(size().columns), size().columns);
       } else {
-        print(out_, plain(lines));
+        print(out_, plain(partial_frame(0)));
       }
       print(err_, {"Interrupted: the trace was cancelled in the daemon; the table shows the hops learned so far."});
       break;

@@ -34,9 +34,10 @@ class TraceProgress {
   void redraw();
 
   // The trace succeeded: the final table or listing (table, text) replaces the
-  // live frame; for json only the live frame is cleared.
+  // live frame; for json nothing (the command prints the document).
   void finish(const Results& results);
-  // The trace failed: the live frame is erased (the error follows on stderr).
+  // The trace failed (the error follows on stderr): the live frame becomes
+  // the whole partial table, or is erased when nothing was learned.
   void abandon();
   // Ctrl-C: what was learned so far, and a note on stderr.
   void interrupted();
@@ -46,6 +47,7 @@ class TraceProgress {
 
  private:
   TerminalSize size() const;
+  std::vector<StyledLine> partial_frame(int width) const;
   void draw(const std::vector<StyledLine>& lines, int width);
   void print(std::FILE* to, const std::vector<std::string>& lines);
 

@@ -179,7 +179,7 @@ TEST(TraceProgress, InterruptedTableShowsEveryRowLearned) {
   EXPECT_NE(err.text().find("Interrupted: the trace was cancelled in the daemon"), std::string::npos);
 }
 
-TEST(TraceProgress, AbandonErasesTheLiveFrame) {
+TEST(TraceProgress, AnErrorBeforeAnyHopErasesTheLiveFrame) {
   MemoryFile out, err;
   TraceProgress progress(plan(OutputFormat::Table, LiveView::Table), params(), out.get(), err.get(),
                          [] { return TerminalSize{80, 24}; });
@@ -187,6 +187,26 @@ TEST(TraceProgress, AbandonErasesTheLiveFrame) {
   progress.abandon();
   std::string all = out.text();
   EXPECT_EQ(all.substr(all.size() - 3), "\x1b[J");
+}
+
+TEST(TraceProgress, AnErrorAfterHopsLeavesThePartialTable) {
+  MemoryFile out, err;
+  TraceProgress progress(plan(OutputFormat::Table, LiveView::Table), params(), out.get(), err.get(),
+                         [] { return TerminalSize{80, 24}; });
+  progress.start();
+  progress.observe(hop(0, 1, "192.0.2.6", 0.5));
+  progress.abandon();
+  std::string all = out.text();
+  std::string last = all.substr(all.rfind("\r\x1b["));
+  EXPECT_NE(last.find("  1  192.0.2.6"), std::string::npos);
+}
+
+TEST(TraceProgress, NothingToEraseWithoutALiveTable) {
+  MemoryFile out, err;
+  TraceProgress progress(plan(OutputFormat::Json, LiveView::HopLines), params(), out.get(), err.get(), {});
+  progress.observe(hop(0, 1, "192.0.2.6", 0.5));
+  progress.abandon();
+  EXPECT_EQ(out.text(), "");
 }
 
 }  // namespace
