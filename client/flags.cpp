@@ -13,11 +13,13 @@
 namespace ddtr::client {
 namespace {
 
+enum class FlagType { Bool, Int, String };
+
 struct FlagSpec {
   const char* name;
   char shorthand;  // 0: none
-  bool is_bool;
-  const char* default_text;
+  FlagType type;
+  const char* default_text;  // "" for a string flag: no "(default ...)" in the help
   const char* help;
   std::function<void(ClientOptions&, const std::string& value, const std::string& shown_name)> apply;
 };
@@ -56,43 +58,55 @@ bool to_bool(const std::string& value, const std::string& names) {
                   value + "\": invalid syntax");
 }
 
+OutputFormat to_format(const std::string& value) {
+  if (value == "json") return OutputFormat::Json;
+  if (value == "table") return OutputFormat::Table;
+  if (value == "text") return OutputFormat::Text;
+  throw FlagError("invalid value \"" + value + "\" for --format: must be json, table or text");
+}
+
 const std::vector<FlagSpec>& flag_specs() {
   static const std::vector<FlagSpec> specs = {
-      {"proto", 'P', false, "udp", "Protocol to use (udp, tcp, icmp)",
+      {"proto", 'P', FlagType::String, "udp", "Protocol to use (udp, tcp, icmp)",
        [](ClientOptions& o, const std::string& v, const std::string&) { o.params.protocol = v; }},
-      {"port", 'p', false, "33434", "Destination port",
+      {"port", 'p', FlagType::Int, "33434", "Destination port",
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.port = to_int(v, n); }},
-      {"traceroute-queries", 'q', false, "3", "Number of traceroute queries",
+      {"traceroute-queries", 'q', FlagType::Int, "3", "Number of traceroute queries",
        [](ClientOptions& o, const std::string& v, const std::string& n) {
          o.params.traceroute_queries = to_int(v, n);
        }},
-      {"max-ttl", 'm', false, "30", "Maximum TTL",
+      {"max-ttl", 'm', FlagType::Int, "30", "Maximum TTL",
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.max_ttl = to_int(v, n); }},
-      {"verbose", 'v', true, "false", "verbose",
+      {"verbose", 'v', FlagType::Bool, "false", "verbose (the request and every hop on stderr)",
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.verbose = to_bool(v, n); }},
-      {"tcp-method", 0, false, "syn", "Method used to run TCP (syn, sack, prefer_sack, syn_socket)",
+      {"tcp-method", 0, FlagType::String, "syn", "Method used to run TCP (syn, sack, prefer_sack, syn_socket)",
        [](ClientOptions& o, const std::string& v, const std::string&) { o.params.tcp_method = v; }},
-      {"ipv6", 0, true, "false", "IPv6",
+      {"ipv6", 0, FlagType::Bool, "false", "IPv6 (accept an IPv6 answer when resolving a host name)",
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.want_v6 = to_bool(v, n); }},
-      {"timeout", 0, false, "3000", "Timeout (ms)",
+      {"timeout", 0, FlagType::Int, "3000", "Timeout (ms)",
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.timeout_ms = to_int(v, n); }},
-      {"reverse-dns", 0, true, "false", "Enrich IPs with Reverse DNS names",
+      {"reverse-dns", 0, FlagType::Bool, "false", "Enrich IPs with Reverse DNS names",
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.reverse_dns = to_bool(v, n); }},
-      {"source-public-ip", 0, true, "false", "Enrich with Source Public IP",
+      {"source-public-ip", 0, FlagType::Bool, "false", "Enrich with Source Public IP",
        [](ClientOptions& o, const std::string& v, const std::string& n) {
          o.params.collect_source_public_ip = to_bool(v, n);
        }},
-      {"e2e-queries", 'Q', false, "50", "Number of e2e probes queries",
+      {"e2e-queries", 'Q', FlagType::Int, "50", "Number of e2e probes queries",
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.e2e_queries = to_int(v, n); }},
-      {"windows-driver", 0, true, "false", "Use Windows driver for traceroute (Windows only)",
+      {"windows-driver", 0, FlagType::Bool, "false", "Use Windows driver for traceroute (Windows only; ignored elsewhere)",
        [](ClientOptions& o, const std::string& v, const std::string& n) {
          o.params.use_windows_driver = to_bool(v, n);
        }},
-      {"skip-private-hops", 0, true, "false", "Skip private hops",
+      {"skip-private-hops", 0, FlagType::Bool, "false", "Skip private hops (RFC 1918, fc00::/7)",
        [](ClientOptions& o, const std::string& v, const std::string& n) {
          o.params.skip_private_hops = to_bool(v, n);
        }},
-      {"socket", 0, false, kDefaultSocketPath, "Daemon socket (also $DD_TRACEROUTE_SOCKET)",
+      {"format", 0, FlagType::String, "",
+       "Output format: json, table or text (default: table when stdout is a terminal, else json)",
+       [](ClientOptions& o, const std::string& v, const std::string&) { o.format = to_format(v); }},
+      {"no-color", 0, FlagType::Bool, "false", "No colours in the table (also when $NO_COLOR is set)",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.no_color = to_bool(v, n); }},
+      {"socket", 0, FlagType::String, kDefaultSocketPath, "Daemon socket (also $DD_TRACEROUTE_SOCKET)",
        [](ClientOptions& o, const std::string& v, const std::string&) { o.socket_path = v; }},
   };
   return specs;
@@ -142,20 +156,21 @@ void validate(const ClientOptions& o) {
 std::string usage_text() {
   std::ostringstream out;
   out << "Multi-protocol datadog traceroute CLI. Traces run in the datadog-tracerouted daemon, so no\n"
-         "privilege is needed here; the result is printed as JSON on stdout.\n\n"
+         "privilege is needed here. On a terminal the hops fill a live table; otherwise the result is\n"
+         "the Go tool's JSON document on stdout.\n\n"
          "Usage:\n  datadog-traceroute [target] [flags]\n  datadog-traceroute [command]\n\n"
          "Available Commands:\n  doctor      Check the daemon socket, the daemon, your role and quota, and say what to fix\n"
          "  help        Help about any command\n  version     Print the client and daemon "
          "versions\n\nFlags:\n";
   for (const auto& f : flag_specs()) {
     std::string left = f.shorthand ? "  " + shown(f) : "      " + shown(f);
-    bool is_string = std::string(f.default_text).find_first_not_of("0123456789") != std::string::npos;
-    if (!f.is_bool) left += is_string ? " string" : " int";
+    if (f.type == FlagType::Int) left += " int";
+    if (f.type == FlagType::String) left += " string";
     out << left;
     for (std::size_t i = left.size(); i < 36; ++i) out << ' ';
     out << ' ' << f.help;
-    if (!f.is_bool) {
-      const char* quote = is_string ? "\"" : "";
+    if (f.type != FlagType::Bool && *f.default_text != '\0') {
+      const char* quote = f.type == FlagType::String ? "\"" : "";
       out << " (default " << quote << f.default_text << quote << ")";
     }
     out << "\n";
@@ -166,12 +181,28 @@ std::string usage_text() {
   };
   line("  -h, --help", "help for datadog-traceroute");
   line("      --version", "Print the client and daemon versions");
-  out << "\nIntegers accept Go's forms: 0x1BB, 0o17, 0b1, and a leading 0 for octal.\n"
+  out << "\nBoolean flags are off unless given (--flag, or --flag=true). Integers accept Go's forms:\n"
+         "0x1BB, 0o17, 0b1, and a leading 0 for octal.\n"
          "The daemon socket is --socket, else $DD_TRACEROUTE_SOCKET, else " << kDefaultSocketPath << ".\n\n"
+         "Output:\n"
+         "  table  the default when stdout is a terminal: a table redrawn in place as hops arrive (TTL,\n"
+         "         address, rDNS once known, the RTT of every run in ms or * for no answer, loss %), an\n"
+         "         e2e progress line, then the final table with reverse DNS names\n"
+         "  json   the default otherwise: exactly the Go tool's JSON document on stdout; each hop is\n"
+         "         also printed on stderr as it arrives when stderr is a terminal (or with -v)\n"
+         "  text   a classic traceroute listing of the final result, no escape sequences; hops on\n"
+         "         stderr as for json, unless stdout is that terminal too (then only with -v)\n"
+         "  Colours only in the table on a terminal, never with --no-color or $NO_COLOR set; TERM=dumb\n"
+         "  gets no cursor movement. Ctrl-C cancels the trace in the daemon and prints the hops learned\n"
+         "  so far (the partial table or listing; for json, a note on stderr), exit status 130.\n\n"
+         "Exit status: 0 success, 1 trace or daemon error, 2 bad flags, 130 interrupted (Ctrl-C).\n\n"
          "Examples:\n"
          "  datadog-traceroute --proto icmp 192.0.2.1\n"
+         "  datadog-traceroute -P tcp -p 443 --reverse-dns 198.51.100.7\n"
          "  datadog-traceroute -P icmp -q 1 -Q 10 --timeout 1000 203.0.113.5\n"
-         "  datadog-traceroute --proto icmp --skip-private-hops 2001:db8::1\n";
+         "  datadog-traceroute --format text -q 5 203.0.113.5\n"
+         "  datadog-traceroute --format json --proto icmp --skip-private-hops 2001:db8::1 > trace.json\n"
+         "  datadog-traceroute doctor\n";
   return out.str();
 }
 
@@ -205,7 +236,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const char
       std::string value;
       if (eq != std::string::npos) {
         value = body.substr(eq + 1);
-      } else if (f->is_bool) {
+      } else if (f->type == FlagType::Bool) {
         value = "true";
       } else if (i + 1 < args.size()) {
         value = args[++i];
@@ -226,7 +257,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const char
         const FlagSpec* f = find_short(c);
         if (f == nullptr) throw FlagError(std::string("unknown shorthand flag: '") + c + "' in " + arg);
         std::string rest = arg.substr(k + 1);
-        if (f->is_bool) {
+        if (f->type == FlagType::Bool) {
           if (!rest.empty() && rest[0] == '=') {
             f->apply(options, rest.substr(1), shown(*f));
             break;

@@ -1,7 +1,8 @@
 // The client's command line: the Go CLI's flags (names, short forms, defaults,
-// pflag's parsing rules and messages) plus --socket and --version.
+// pflag's parsing rules and messages) plus --socket, --format, --no-color and --version.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,10 +13,14 @@ namespace ddtr::client {
 
 inline constexpr const char* kDefaultSocketPath = "/run/datadog-traceroute/daemon.sock";
 
+enum class OutputFormat { Json, Table, Text };
+
 struct ClientOptions {
   TraceParams params;       // hostname = the positional TARGET
   std::string socket_path;  // --socket, else $DD_TRACEROUTE_SOCKET, else kDefaultSocketPath
   bool verbose = false;
+  std::optional<OutputFormat> format;  // --format; unset: table when stdout is a terminal, else json
+  bool no_color = false;               // --no-color ($NO_COLOR is read with the terminal facts)
 };
 
 enum class CommandKind { Trace, Help, Version, Doctor };

@@ -1,25 +1,28 @@
 #include "client/hop_printer.hpp"
 
+#include <cstdio>
+
+#include "client/styled_text.hpp"
+
 namespace ddtr::client {
 
-kj::Promise<void> HopPrinter::onHop(OnHopContext context) {
-  if (out_ == nullptr) return kj::READY_NOW;
-  auto event = context.getParams().getEvent();
-  const char* address = event.getIpAddress().size() > 0 ? event.getIpAddress().cStr() : "*";
-  if (event.getKind() == wire::HopEvent::Kind::E2E_PROBE) {
-    if (event.getIsDestination()) {
-      std::fprintf(out_, "e2e probe %3u  %-39s %9.3f ms\n", event.getIndex() + 1, address, event.getRttMs());
+std::string hop_line(const HopObservation& hop) {
+  char buffer[160];
+  const std::string address = sanitize(hop.address.empty() ? "*" : hop.address);
+  if (hop.kind == HopObservation::Kind::E2e) {
+    if (hop.is_destination) {
+      std::snprintf(buffer, sizeof buffer, "e2e probe %3u  %-39s %9.3f ms\n", hop.index + 1, address.c_str(),
+                    hop.rtt_ms);
     } else {
-      std::fprintf(out_, "e2e probe %3u  lost\n", event.getIndex() + 1);
+      std::snprintf(buffer, sizeof buffer, "e2e probe %3u  lost\n", hop.index + 1);
     }
-  } else if (event.getIpAddress().size() > 0) {
-    std::fprintf(out_, "run %u  ttl %3u  %-39s %9.3f ms%s\n", event.getIndex() + 1, event.getTtl(), address,
-                 event.getRttMs(), event.getIsDestination() ? "  (destination)" : "");
+  } else if (!hop.address.empty()) {
+    std::snprintf(buffer, sizeof buffer, "run %u  ttl %3d  %-39s %9.3f ms%s\n", hop.index + 1, hop.ttl,
+                  address.c_str(), hop.rtt_ms, hop.is_destination ? "  (destination)" : "");
   } else {
-    std::fprintf(out_, "run %u  ttl %3u  *\n", event.getIndex() + 1, event.getTtl());
+    std::snprintf(buffer, sizeof buffer, "run %u  ttl %3d  *\n", hop.index + 1, hop.ttl);
   }
-  std::fflush(out_);
-  return kj::READY_NOW;
+  return buffer;
 }
 
 }  // namespace ddtr::client

@@ -1,20 +1,15 @@
-// The client's HopListener: prints each hop to stderr as the daemon learns it,
-// when stderr is a terminal (stdout stays pure JSON).
+// One plain line per hop, as the json and text formats print them on stderr
+// while a trace runs (when stderr is a terminal, or with -v).
 #pragma once
 
-#include <cstdio>
+#include <string>
 
-#include "proto/traceroute.capnp.h"
+#include "client/trace_table.hpp"
 
 namespace ddtr::client {
 
-class HopPrinter final : public wire::HopListener::Server {
- public:
-  explicit HopPrinter(std::FILE* out) : out_(out) {}
-  kj::Promise<void> onHop(OnHopContext context) override;
-
- private:
-  std::FILE* out_;  // nullptr: stay silent
-};
+// "run 1  ttl   2  192.0.2.10    0.101 ms", "run 1  ttl   3  *",
+// "e2e probe   4  203.0.113.5    0.301 ms", "e2e probe   5  lost"; with a newline.
+std::string hop_line(const HopObservation& hop);
 
 }  // namespace ddtr::client

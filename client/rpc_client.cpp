@@ -55,21 +55,22 @@ DaemonConnection::DaemonConnection(kj::AsyncIoContext& io, std::string socket_pa
 
 DaemonConnection::~DaemonConnection() = default;
 
-TraceOutcome DaemonConnection::trace(const TraceParams& params, wire::HopListener::Client listener) {
+kj::Promise<TraceOutcome> DaemonConnection::trace(const TraceParams& params, wire::HopListener::Client listener) {
   auto request = state_->tracer.traceRequest();
   proto::write_request(params, request.initRequest());
   request.setListener(kj::mv(listener));
-  try {
-    auto response = request.send().wait(io_.waitScope);
-    auto result = response.getResult();
-    if (result.isError()) {
-      auto error = result.getError();
-      return Error(proto::from_wire(error.getCode()), error.getMessage().cStr());
-    }
-    return proto::read_results(result.getResults());
-  } catch (const kj::Exception& e) {
-    return unavailable(socket_path_, std::string("the connection failed: ") + e.getDescription().cStr());
-  }
+  return request.send().then(
+      [](capnp::Response<wire::Tracer::TraceResults>&& response) -> TraceOutcome {
+        auto result = response.getResult();
+        if (result.isError()) {
+          auto error = result.getError();
+          return Error(proto::from_wire(error.getCode()), error.getMessage().cStr());
+        }
+        return proto::read_results(result.getResults());
+      },
+      [path = socket_path_](kj::Exception&& e) -> TraceOutcome {
+        return unavailable(path, std::string("the connection failed: ") + e.getDescription().cStr());
+      });
 }
 
 std::string DaemonConnection::daemon_version() { return daemon_status().version; }

@@ -1,5 +1,6 @@
 // The client side of the protocol: connect to the daemon's socket, run one
 // trace (hops go to a HopListener), return the result or a typed error.
+// Dropping a trace's promise drops the call, and the daemon cancels the trace.
 #pragma once
 
 #include <cstdint>
@@ -51,7 +52,9 @@ class DaemonConnection {
   DaemonConnection(kj::AsyncIoContext& io, std::string socket_path);
   ~DaemonConnection();
 
-  TraceOutcome trace(const TraceParams& params, wire::HopListener::Client listener);
+  // Resolves on the connection's event loop; a broken connection resolves to
+  // Error(DAEMON_UNAVAILABLE), never throws. The connection must outlive it.
+  kj::Promise<TraceOutcome> trace(const TraceParams& params, wire::HopListener::Client listener);
   std::string daemon_version();
   DaemonStatus daemon_status();
 
