@@ -3,11 +3,30 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdio>
+#include <string_view>
 
 namespace ddtr::gateway {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Client text (a target, a user name) goes into the log with control bytes
+// escaped, so a hand-made request cannot forge log lines or terminal escapes.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
 
 double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
@@ -38,7 +57,7 @@ struct TraceGateway::Call::State {
     }
     audit.duration_ms = ms_between(arrived, Clock::now());
     spdlog::info("trace done: {} {}{} after {:.3f}s (queued {:.3f}s)", describe_caller(), audit.outcome,
-                 audit.error ? " " + std::string(error_code_name(audit.error->code())) + " (" + audit.error->what() + ")"
+                 audit.error ? " " + std::string(error_code_name(audit.error->code())) + " (" + printable(audit.error->what()) + ")"
                              : std::string(),
                  audit.duration_ms / 1000, audit.queued_ms / 1000);
     ticket.release();
@@ -62,7 +81,7 @@ struct TraceGateway::Call::State {
   }
 
   std::string describe_caller() const {
-    if (audit.source == "http") return "http=" + audit.who.user_name + " remote=" + audit.remote;
+    if (audit.source == "http") return "http=" + printable(audit.who.user_name) + " remote=" + audit.remote;
     return "uid=" + std::to_string(audit.who.uid) + " pid=" + std::to_string(audit.who.pid);
   }
 };
@@ -105,7 +124,8 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
   policy::RoleDecision role = caller.role ? *caller.role : rules->role_of(caller.who);
   audit.role = std::string(policy::role_name(role.role));
   spdlog::info("trace request: {} user={} gid={} role={} target=\"{}\" params={}", state->describe_caller(),
-               caller.who.user_name, caller.who.gid, audit.role, request.hostname, describe(request));
+               printable(caller.who.user_name), caller.who.gid, audit.role, printable(request.hostname),
+               printable(describe(request)));
 
   auto mailbox = mailbox_;
   auto& engine = engine_;
@@ -144,7 +164,7 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
     state->ticket =
         policy_.admission().submit(caller.principal, caller.who.user_name, role.role, rules->limits(role.role), start);
   } catch (const Error& e) {
-    spdlog::info("trace refused: {} {} ({})", state->describe_caller(), error_code_name(e.code()), e.what());
+    spdlog::info("trace refused: {} {} ({})", state->describe_caller(), error_code_name(e.code()), printable(e.what()));
     audit.verdict = "refused";
     audit.error = e;
     audit.duration_ms = ms_between(state->arrived, Clock::now());
