@@ -10,13 +10,13 @@ set -uo pipefail
 
 bin_dir=${1:?usage: $0 BIN_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=SCRIPTDIR/../testutils/harness.sh
+source "$here/../testutils/harness.sh"
 topology=$here/../testutils/topology.sh
 checker=$here/../testutils/check_trace.py
 py=/usr/bin/python3  # not `python3`: on some hosts that is a shim only root may run
 
-if [[ $(id -u) != 0 ]]; then echo "skipped: needs root and network namespaces"; exit 77; fi
-if ! ip netns add "ddtrprobe$$" 2>/dev/null; then echo "skipped: needs root and network namespaces"; exit 77; fi
-ip netns del "ddtrprobe$$"
+require_root_and_netns
 for tool in tmux script; do
   command -v "$tool" >/dev/null || { echo "skipped: needs $tool (scripts/deps installs it)"; exit 77; }
 done
@@ -25,7 +25,6 @@ prefix="ct$(( $$ % 10000 ))"
 work=$(mktemp -d /tmp/ddtr-ct.XXXXXX)
 chmod 755 "$work"
 daemon_pid=""
-passed=0 failed=0
 tmux_=(tmux -S "$work/tmux.sock" -f "$work/tmux.conf")
 
 cleanup() {
@@ -36,9 +35,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; passed=$(( passed + 1 )); }
-not_ok() { echo "not ok - $*"; failed=$(( failed + 1 )); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 
 install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
 mkdir -m 0755 "$work/run"
@@ -256,5 +252,4 @@ check "every cancellation above reached the daemon" \
   test "$(grep -c 'trace cancelled: uid=65534' "$work/daemon.log")" = $(( cancelled_before + 2 ))
 
 if (( failed > 0 )); then echo "--- daemon log"; tail -50 "$work/daemon.log"; fi
-echo "$passed passed, $failed failed"
-(( failed == 0 ))
+finish_checks

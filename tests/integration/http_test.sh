@@ -9,18 +9,17 @@ set -uo pipefail
 
 bin_dir=${1:?usage: $0 BIN_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=SCRIPTDIR/../testutils/harness.sh
+source "$here/../testutils/harness.sh"
 topology=$here/../testutils/topology.sh
 
-if [[ $(id -u) != 0 ]]; then echo "skipped: needs root and network namespaces"; exit 77; fi
-if ! ip netns add "ddtrprobe$$" 2>/dev/null; then echo "skipped: needs root and network namespaces"; exit 77; fi
-ip netns del "ddtrprobe$$"
+require_root_and_netns
 command -v curl >/dev/null || { echo "skipped: needs curl"; exit 77; }
 
 prefix="ht$(( $$ % 10000 ))"
 work=$(mktemp -d /tmp/ddtr-http.XXXXXX)
 chmod 755 "$work"
 daemon_pid=""
-passed=0 failed=0
 
 cleanup() {
   jobs -p | xargs -r kill 2>/dev/null
@@ -30,9 +29,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; passed=$(( passed + 1 )); }
-not_ok() { echo "not ok - $*"; failed=$(( failed + 1 )); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 in_ns() { ip netns exec "${prefix}c" "$@"; }
 
 install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
@@ -256,5 +252,4 @@ echo "| request | status | code |"
 echo "|---|---|---|"
 printf '%s' "$matrix"
 if (( failed > 0 )); then echo "--- daemon log (tail)"; tail -40 "$work/daemon.log"; fi
-echo "$passed passed, $failed failed"
-(( failed == 0 ))
+finish_checks

@@ -24,6 +24,8 @@ set -uo pipefail
 build_dir=${1:?usage: $0 BUILD_DIR SOURCE_DIR}
 source_dir=${2:?usage: $0 BUILD_DIR SOURCE_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=SCRIPTDIR/../testutils/harness.sh
+source "$here/../testutils/harness.sh"
 testutils=$here/../testutils
 topology=$testutils/topology.sh
 package=datadog-traceroute
@@ -50,7 +52,6 @@ machine="ddtr-$prefix"
 work=$(mktemp -d /tmp/ddtr-pk.XXXXXX)
 chmod 755 "$work"
 activator_pid=""
-passed=0 failed=0
 
 installed() { dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null | grep -qv '^not-installed$'; }
 dpkg_quiet() { dpkg --force-confdef --force-confold "$@" >>"$work/dpkg.log" 2>&1; }
@@ -63,9 +64,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; passed=$(( passed + 1 )); }
-not_ok() { echo "not ok - $*"; failed=$(( failed + 1 )); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 count() {
   echo "$1"
   passed=$(( passed + $(grep -c '^ok - ' <<<"$1" || true) ))
@@ -282,5 +280,4 @@ check "no deb-systemd-helper state" test -z "$state"
 if (( failed > 0 )); then
   echo "--- dpkg log"; cat "$work/dpkg.log"; echo "--- apt log"; cat "$work/apt.log"; echo "--- daemon log"; cat "$work/daemon.log"
 fi
-echo "$passed passed, $failed failed"
-(( failed == 0 ))
+finish_checks

@@ -11,17 +11,16 @@ set -uo pipefail
 
 bin_dir=${1:?usage: $0 BIN_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=SCRIPTDIR/../testutils/harness.sh
+source "$here/../testutils/harness.sh"
 topology=$here/../testutils/topology.sh
 
-if [[ $(id -u) != 0 ]]; then echo "skipped: needs root and network namespaces"; exit 77; fi
-if ! ip netns add "ddtrprobe$$" 2>/dev/null; then echo "skipped: needs root and network namespaces"; exit 77; fi
-ip netns del "ddtrprobe$$"
+require_root_and_netns
 
 prefix="po$(( $$ % 10000 ))"
 work=$(mktemp -d /tmp/ddtr-policy.XXXXXX)
 chmod 755 "$work"
 daemon_pid=""
-passed=0 failed=0
 requests=0  # trace calls made, so the audit log can be counted
 
 cleanup() {
@@ -32,9 +31,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; passed=$(( passed + 1 )); }
-not_ok() { echo "not ok - $*"; failed=$(( failed + 1 )); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 
 install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
 install -m 0755 "$here/../testutils/hold_connections.py" "$work/"
@@ -304,5 +300,4 @@ echo "# daemon descriptors: baseline $baseline, after the suite $final"
 check "the daemon's descriptor count is back to its baseline" test "$final" = "$baseline"
 
 if (( failed > 0 )); then echo "--- daemon log (tail)"; tail -60 "$work/daemon.log"; fi
-echo "$passed passed, $failed failed"
-(( failed == 0 ))
+finish_checks

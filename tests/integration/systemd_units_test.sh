@@ -26,6 +26,8 @@ unit_dir=${2:?usage: $0 BIN_DIR UNIT_DIR [--sanitized]}
 sanitized=0
 [[ ${3:-} == --sanitized ]] && sanitized=1
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=SCRIPTDIR/../testutils/harness.sh
+source "$here/../testutils/harness.sh"
 testutils=$here/../testutils
 topology=$testutils/topology.sh
 
@@ -49,7 +51,6 @@ machine="ddtr-$prefix"
 work=$(mktemp -d /tmp/ddtr-su.XXXXXX)
 chmod 755 "$work"
 daemon_pid="" launcher_pid="" notify_pid="" dns_pid="" http_pid=""
-passed=0 failed=0
 
 cleanup() {
   container_stop "$machine"
@@ -60,9 +61,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; passed=$(( passed + 1 )); }
-not_ok() { echo "not ok - $*"; failed=$(( failed + 1 )); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 count() {  # count OUTPUT: adds the ok/not ok lines of a helper's output
   echo "$1"
   passed=$(( passed + $(grep -c '^ok - ' <<<"$1" || true) ))
@@ -327,5 +325,4 @@ if (( sanitized == 0 )); then
 fi
 
 if (( failed > 0 )); then echo "--- daemon log"; cat "$work/daemon.log"; fi
-echo "$passed passed, $failed failed"
-(( failed == 0 ))
+finish_checks

@@ -7,18 +7,17 @@ set -uo pipefail
 
 bin_dir=${1:?usage: $0 BIN_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=SCRIPTDIR/../testutils/harness.sh
+source "$here/../testutils/harness.sh"
 topology=$here/../testutils/topology.sh
 checker=$here/../testutils/check_trace.py
 
-if [[ $(id -u) != 0 ]]; then echo "skipped: needs root and network namespaces"; exit 77; fi
-if ! ip netns add "ddtrprobe$$" 2>/dev/null; then echo "skipped: needs root and network namespaces"; exit 77; fi
-ip netns del "ddtrprobe$$"
+require_root_and_netns
 
 prefix="it$(( $$ % 10000 ))"
 work=$(mktemp -d /tmp/ddtr-it.XXXXXX)
 chmod 755 "$work"
 daemon_pid=""
-passed=0 failed=0
 
 cleanup() {
   [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
@@ -27,9 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; passed=$(( passed + 1 )); }
-not_ok() { echo "not ok - $*"; failed=$(( failed + 1 )); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 
 # Binaries copied where `nobody` can run them, whatever the build tree's modes.
 install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
@@ -276,5 +272,4 @@ check "daemon without CAP_NET_RAW exits non-zero" test $? != 0
 check "... saying it needs CAP_NET_RAW" grep -q CAP_NET_RAW "$work/unpriv.out"
 
 if (( failed > 0 )); then echo "--- daemon log"; cat "$work/daemon.log"; fi
-echo "$passed passed, $failed failed"
-(( failed == 0 ))
+finish_checks

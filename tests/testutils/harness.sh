@@ -1,0 +1,21 @@
+# Sourced by the integration scripts: the skip rule, and the counters and checks
+# they report with ("ok - ...", "not ok - ...", then "N passed, N failed").
+
+# Exit 77 (ctest: skipped) unless this is root on a kernel with network namespaces.
+require_root_and_netns() {
+  local why="skipped: needs root and network namespaces"
+  if [[ $(id -u) != 0 ]]; then echo "$why"; exit 77; fi
+  if ! ip netns add "ddtrprobe$$" 2>/dev/null; then echo "$why"; exit 77; fi
+  ip netns del "ddtrprobe$$"
+}
+
+passed=0 failed=0
+ok() { echo "ok - $*"; passed=$(( passed + 1 )); }
+not_ok() { echo "not ok - $*"; failed=$(( failed + 1 )); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+
+# The summary line ctest's log shows; the status says whether all passed.
+finish_checks() {
+  echo "$passed passed, $failed failed"
+  (( failed == 0 ))
+}
