@@ -52,10 +52,10 @@ cat >"$work/daemon.json" <<EOF
 }
 EOF
 
-start_daemon() {
+start_daemon() {  # start_daemon [EXTRA DAEMON FLAGS...]
   # The public IP checkers are local fake servers: nothing leaves the test network.
   ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
-    --config "$work/daemon.json" \
+    --config "$work/daemon.json" "$@" \
     --public-ip-url http://127.0.0.1:8081/missing --public-ip-url http://127.0.0.1:8082/ip \
     --public-ip-url http://127.0.0.1:8081/ip >>"$work/daemon.log" 2>&1 &
   daemon_pid=$!
@@ -314,6 +314,19 @@ for _ in $(seq 50); do grep -q "target=\"203.0.113.9\"" "$work/daemon.log" && br
 kill -KILL "$client"; wait "$client" 2>/dev/null
 sleep 1
 check "the daemon cancels (within 1 s) the trace of a client that was killed" grep -q "trace cancelled: uid=65534" "$work/daemon.log"
+
+# --- 4b. the seed's per-run capture (--per-trace-capture) still traces every method right --
+kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+"$topology" up "$prefix" --routers 8
+check "daemon starts with --per-trace-capture" start_daemon --per-trace-capture
+pids=()
+trace pertrace-icmp4 --proto icmp -q 2 -Q 1 --timeout 1000 -m 15 203.0.113.5 & pids+=($!)
+trace pertrace-udp6 --proto udp -q 2 -Q 1 --timeout 1000 -m 15 2001:db8:ffff::5 & pids+=($!)
+trace pertrace-tcp4 --proto tcp -p 443 -q 2 -Q 1 --timeout 1000 -m 15 203.0.113.5 & pids+=($!)
+wait "${pids[@]}"
+judge pertrace-icmp4 --hops "$hops" --runs 2 --e2e 1
+judge pertrace-udp6 --hops "$hops6" --runs 2 --e2e 1 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
+judge pertrace-tcp4 --hops "$hops" --runs 2 --e2e 1 --protocol tcp --port 443 --run-port 443
 
 # --- 5. clean shutdown, and no start without CAP_NET_RAW -------------------------------
 kill -TERM "$daemon_pid"
