@@ -45,6 +45,9 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
           return std::string(e.what());
         }
       });
+  app.add_flag("--per-trace-capture", options.per_trace_capture,
+               "Give every ICMP/UDP/TCP SYN run its own packet capture and raw socket instead of the shared "
+               "capture routed by probe identity (for comparison and troubleshooting)");
   app.add_flag("--check-config", check_config, "Validate the policy file, print the result and exit");
   app.add_flag("--version", version, "Print the version and exit");
   DaemonCommand command;

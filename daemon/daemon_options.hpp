@@ -17,6 +17,7 @@ struct DaemonOptions {
   std::string config_path;                  // the policy file
   bool config_path_is_default = true;       // a missing default file means the defaults
   std::string http_listen;                  // enables the HTTP API there ("" = as the config says)
+  bool per_trace_capture = false;           // the seed's socket pair per run instead of the shared demux
 };
 
 struct DaemonCommand {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "daemon/engine/id_allocator.hpp"
+#include "daemon/engine/reply_demux.hpp"
 #include "daemon/enrich/publicip/public_ip.hpp"
 #include "daemon/enrich/reversedns/reverse_dns.hpp"
 #include "daemon/engine/trace_job.hpp"
@@ -21,6 +22,9 @@ namespace ddtr::engine {
 
 struct EngineOptions {
   enrich::PublicIpOptions public_ip;
+  // One capture and one sink per family shared by every trace (where the OS
+  // has it); false gives every ICMP/UDP/TCP SYN run its own, as the seed did.
+  bool shared_capture = true;
 };
 
 class Engine {
@@ -42,6 +46,7 @@ class Engine {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::shared_ptr<IdAllocator> ids_;
+  std::shared_ptr<ReplyDemux> demux_;  // engine thread only; null: per-run captures
   RunIdGenerator run_ids_;  // engine thread only
   enrich::ReverseDns reverse_dns_;  // engine thread only (after construction)
   enrich::PublicIp public_ip_;      // engine thread only

@@ -1,7 +1,8 @@
 // How a run reaches the network: send the probe for a TTL, and hear about the
 // replies that answer it. ParallelRun keeps the timing and the per-TTL state;
-// a channel only does IO. Two kinds: raw packets judged by a probe strategy
-// (ICMP, UDP, TCP SYN), and one kernel socket per TTL (TCP syn_socket).
+// a channel only does IO. Kinds: raw packets judged by a probe strategy (ICMP,
+// UDP, TCP SYN) through the engine's shared demux or through a source/sink of
+// the run's own; SACK's real connection; one kernel socket per TTL (syn_socket).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -10,6 +11,7 @@
 #include <optional>
 
 #include "daemon/probes/probe_strategy.hpp"
+#include "daemon/probes/wire/reply_route.hpp"
 #include "platform/packets.hpp"
 #include "shared/common/error.hpp"
 
@@ -37,6 +39,15 @@ class ProbeChannel {
 std::shared_ptr<ProbeChannel> make_packet_channel(boost::asio::io_context& io,
                                                   std::unique_ptr<probes::ProbeStrategy> strategy,
                                                   platform::SourceSinkHandle handle);
+
+class ReplyDemux;
+
+// Raw probes through the engine's shared capture and sinks: the demux hands
+// this channel the replies that carry `route` (the run's echo id or local
+// port), and `strategy` judges them.
+std::shared_ptr<ProbeChannel> make_demux_channel(std::shared_ptr<ReplyDemux> demux,
+                                                 std::unique_ptr<probes::ProbeStrategy> strategy,
+                                                 probes::ReplyRoute route);
 
 // SACK: a real connection's handshake first, then raw out-of-order probes.
 struct SackChannelConfig {

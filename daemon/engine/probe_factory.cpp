@@ -11,37 +11,47 @@
 namespace ddtr::engine {
 namespace {
 
-// Raw probes: the strategy judges what the packet source captures.
+// Raw probes: the strategy judges what the shared capture routes to `route`,
+// or, without a demux, what a packet source of the run's own captures.
 std::shared_ptr<ProbeChannel> packet_channel(boost::asio::io_context& io, const TraceParams& params,
-                                             const Endpoint& target, std::unique_ptr<probes::ProbeStrategy> strategy) {
+                                             const Endpoint& target, std::unique_ptr<probes::ProbeStrategy> strategy,
+                                             probes::ReplyRoute route, const std::shared_ptr<ReplyDemux>& demux) {
+  if (demux) return make_demux_channel(demux, std::move(strategy), route);
   auto handle = platform::new_source_sink(io, target.address, params.use_windows_driver);
   return make_packet_channel(io, std::move(strategy), std::move(handle));
 }
 
 PreparedRun prepare_icmp(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
-                         IdAllocator& ids) {
+                         IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
   // As upstream: the source is the local side of a UDP dial to target:80 (its
   // port is reported, meaningless), the destination port is 0.
   Endpoint local = platform::local_endpoint_for(Endpoint{target.address, 80});
   auto lease = ids.lease();
   if (!lease) throw Error(ErrorCode::Unknown, "no free ICMP echo identifier: too many traces at once");
   PreparedRun run;
-  run.channel = packet_channel(io, params, target, std::make_unique<probes::IcmpProbe>(probes::IcmpProbeConfig{
-                                                      local.address, target.address, lease->id(), min_ttl,
-                                                      params.max_ttl}));
+  // The echo id is the run's identity: leased daemon-wide, so unique.
+  probes::ReplyRoute route{target.address.is_v6(), probes::RouteKind::IcmpEcho, lease->id()};
+  run.channel = packet_channel(io, params, target,
+                               std::make_unique<probes::IcmpProbe>(probes::IcmpProbeConfig{
+                                   local.address, target.address, lease->id(), min_ttl, params.max_ttl}),
+                               route, demux);
   run.skeleton.source = {ip_text(local.address), local.port, {}};
   run.skeleton.destination = {ip_text(target.address), 0, {}};
   run.identities = std::make_shared<IdLease>(std::move(*lease));
   return run;
 }
 
-PreparedRun prepare_udp(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl) {
+PreparedRun prepare_udp(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
+                        const std::shared_ptr<ReplyDemux>& demux) {
   std::shared_ptr<platform::PortReservation> reservation = platform::reserve_udp_port(target);
   Endpoint local = reservation->local();
   PreparedRun run;
+  // The source port is the run's identity: the reserving socket holds it.
+  probes::ReplyRoute route{target.address.is_v6(), probes::RouteKind::Udp, local.port};
   run.channel = packet_channel(io, params, target,
                                std::make_unique<probes::UdpProbe>(
-                                   probes::UdpProbeConfig{local, target, min_ttl, params.max_ttl}));
+                                   probes::UdpProbeConfig{local, target, min_ttl, params.max_ttl}),
+                               route, demux);
   run.skeleton.source = {ip_text(local.address), local.port, {}};
   run.skeleton.destination = {ip_text(target.address), target.port, {}};
   run.identities = reservation;
@@ -49,7 +59,7 @@ PreparedRun prepare_udp(boost::asio::io_context& io, const TraceParams& params, 
 }
 
 PreparedRun prepare_tcp_syn(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target,
-                            int min_ttl) {
+                            int min_ttl, const std::shared_ptr<ReplyDemux>& demux) {
   // As upstream: the local address of a UDP dial, then a port held for the run.
   Endpoint dial = platform::local_endpoint_for(target);
   std::shared_ptr<platform::PortReservation> reservation = platform::reserve_tcp_port(dial.address);
@@ -58,9 +68,13 @@ PreparedRun prepare_tcp_syn(boost::asio::io_context& io, const TraceParams& para
   std::uint32_t seq_base = random();
   auto ip_id_base = static_cast<std::uint16_t>(random());
   PreparedRun run;
+  // The source port is the run's identity (held by the reserving socket); the
+  // per-probe sequence numbers tell its probes apart.
+  probes::ReplyRoute route{target.address.is_v6(), probes::RouteKind::Tcp, local.port};
   run.channel = packet_channel(io, params, target,
                                std::make_unique<probes::TcpSynProbe>(probes::TcpSynProbeConfig{
-                                   local, target, seq_base, ip_id_base, min_ttl, params.max_ttl}));
+                                   local, target, seq_base, ip_id_base, min_ttl, params.max_ttl}),
+                               route, demux);
   run.skeleton.source = {ip_text(local.address), local.port, {}};
   run.skeleton.destination = {ip_text(target.address), target.port, {}};
   run.identities = reservation;
@@ -83,11 +97,11 @@ PreparedRun prepare_syn_socket(boost::asio::io_context& io, const Endpoint& targ
 }  // namespace
 
 PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
-                        IdAllocator& ids) {
-  if (params.protocol == "icmp") return prepare_icmp(io, params, target, min_ttl, ids);
-  if (params.protocol == "udp") return prepare_udp(io, params, target, min_ttl);
+                        IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
+  if (params.protocol == "icmp") return prepare_icmp(io, params, target, min_ttl, ids, demux);
+  if (params.protocol == "udp") return prepare_udp(io, params, target, min_ttl, demux);
   if (params.protocol == "tcp" && (params.tcp_method == "syn" || params.tcp_method.empty())) {
-    return prepare_tcp_syn(io, params, target, min_ttl);
+    return prepare_tcp_syn(io, params, target, min_ttl, demux);
   }
   if (params.protocol == "tcp" && params.tcp_method == "syn_socket") return prepare_syn_socket(io, target);
   if (params.protocol == "tcp" && (params.tcp_method == "sack" || params.tcp_method == "prefer_sack")) {

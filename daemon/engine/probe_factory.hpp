@@ -1,5 +1,6 @@
-// Chooses and sets up how one run probes: the probe strategy and its packet
-// source/sink (or a connect channel), the local endpoint, the identities it
+// Chooses and sets up how one run probes: the probe strategy and how it
+// reaches the network (the engine's shared demux when there is one, else a
+// packet source/sink of its own; SACK and syn_socket always their own), the local endpoint, the identities it
 // needs (echo id lease, reserved port) and the run's source/destination as the
 // result reports them.
 #pragma once
@@ -10,6 +11,7 @@
 
 #include "daemon/engine/id_allocator.hpp"
 #include "daemon/engine/probe_channel.hpp"
+#include "daemon/engine/reply_demux.hpp"
 #include "shared/common/trace_params.hpp"
 #include "shared/result/results.hpp"
 
@@ -21,8 +23,9 @@ struct PreparedRun {
   std::shared_ptr<void> identities;  // lease / reserved port, held until the run ends
 };
 
+// `demux` may be null: raw runs then open a source/sink each (the seed's path).
 // Throws ddtr::Error (no route, no free identity, unsupported method).
 PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
-                        IdAllocator& ids);
+                        IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux);
 
 }  // namespace ddtr::engine

@@ -163,7 +163,7 @@ std::shared_ptr<ParallelRun> TraceJob::make_run(const TraceParams& params, int m
       on_done(std::move(result));
     };
   }
-  PreparedRun prepared = prepare_run(context_.io, params, target_, min_ttl, *context_.ids);
+  PreparedRun prepared = prepare_run(context_.io, params, target_, min_ttl, *context_.ids, context_.demux);
   // SACK's send delay is fixed at 10 ms upstream.
   RunConfig run_config{min_ttl, params.max_ttl, std::chrono::milliseconds(sack ? 10 : params.delay_ms),
                        std::chrono::milliseconds(params.timeout_ms)};

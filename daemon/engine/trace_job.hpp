@@ -16,6 +16,7 @@
 #include "daemon/enrich/reversedns/reverse_dns.hpp"
 #include "daemon/engine/id_allocator.hpp"
 #include "daemon/engine/parallel_run.hpp"
+#include "daemon/engine/reply_demux.hpp"
 #include "shared/common/trace_params.hpp"
 #include "shared/result/results.hpp"
 #include "shared/result/run_id.hpp"
@@ -36,6 +37,7 @@ struct TraceObserver {
 struct EngineContext {
   boost::asio::io_context& io;
   std::shared_ptr<IdAllocator> ids;
+  std::shared_ptr<ReplyDemux> demux;  // null: every raw run opens its own capture
   RunIdGenerator& run_ids;
   enrich::ReverseDns& reverse_dns;
   enrich::PublicIp& public_ip;

@@ -60,11 +60,23 @@ void AfPacketSource::set_packet_filter(const PacketFilterSpec& spec) {
     }
     return;
   }
+  install_program(build_cbpf_program(spec));
+}
+
+void AfPacketSource::install_program(const std::vector<sock_filter>& program) {
   // A packet socket cannot be created with its filter atomically: block
   // everything, flush what queued unfiltered, then install the real program.
+  int fd = socket_.native_handle();
   attach(fd, drop_all_program());
   drain();
-  attach(fd, build_cbpf_program(spec));
+  attach(fd, program);
+}
+
+void AfPacketSource::set_receive_buffer(int bytes) {
+  int fd = socket_.native_handle();
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0) {
+    (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+  }
 }
 
 void AfPacketSource::drain() {

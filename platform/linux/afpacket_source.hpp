@@ -7,6 +7,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
+#include <linux/filter.h>
+
+#include <vector>
+
 #include "platform/packets.hpp"
 
 namespace ddtr::platform::linux_ {
@@ -18,6 +22,13 @@ class AfPacketSource final : public PacketSource {
   std::optional<ReceivedPacket> read(std::span<std::uint8_t> buffer, Deadline deadline) override;
   void async_wait_readable(std::function<void(std::error_code)> handler) override;
   void cancel() override;
+
+  // Installs `program` with no unfiltered packet left queued (what
+  // set_packet_filter does for a spec). Throws Error.
+  void install_program(const std::vector<sock_filter>& program);
+  // Asks for a receive queue of `bytes` (beyond rmem_max when privileged): a
+  // socket shared by every trace must absorb bursts. Best effort.
+  void set_receive_buffer(int bytes);
 
  private:
   // One non-blocking receive; nullopt when the queue is empty.

@@ -14,7 +14,7 @@ constexpr std::uint32_t kEthIpv6 = 0x86dd;
 // to relative offsets at the end, so programs read top to bottom.
 class Program {
  public:
-  enum Label { Accept, Drop, V6, Tcp4, Tcp6, Tcp4Ports, Tcp6Ports, LabelCount };
+  enum Label { Accept, Drop, V6, Tcp4, Tcp6, Tcp4Ports, Tcp6Ports, TcpFlags, LabelCount };
 
   void op(std::uint16_t code, std::uint32_t k) { code_.push_back({code, 0, 0, k}); }
   // Conditional jump: if (A <cmp> k) goto yes else goto no; a label of -1 falls through.
@@ -135,7 +135,35 @@ void tcp_checks(Program& p, const std::optional<Endpoint>& src, const std::optio
   }
 }
 
+// TCP that answers a SYN: SYN+ACK, or RST (with or without ACK). X = the TCP
+// header's offset; IPv4 non-first fragments carry no TCP header.
+void tcp_reply_flags(Program& p) {
+  p.label(Program::Tcp4);
+  p.op(BPF_LD | BPF_H | BPF_ABS, 6);
+  p.jump(BPF_JSET, 0x1fff, Program::Drop, kNext);
+  p.op(BPF_LDX | BPF_B | BPF_MSH, 0);  // X = 4 * (IHL)
+  p.jump(BPF_JGE, 0, Program::TcpFlags, Program::TcpFlags);  // always true, as above
+  p.label(Program::Tcp6);
+  p.op(BPF_LDX | BPF_IMM, 40);
+  p.label(Program::TcpFlags);
+  p.op(BPF_LD | BPF_B | BPF_IND, 13);
+  p.jump(BPF_JSET, 0x04, Program::Accept, kNext);  // RST
+  p.jump(BPF_JSET, 0x02, kNext, Program::Drop);    // SYN ...
+  p.jump(BPF_JSET, 0x10, Program::Accept, Program::Drop);  // ... and ACK
+}
+
 }  // namespace
+
+std::vector<sock_filter> build_reply_capture_program() {
+  Program p;
+  transport_dispatch(p, false, true);
+  tcp_reply_flags(p);
+  p.label(Program::Accept);
+  p.ret(kAccept);
+  p.label(Program::Drop);
+  p.ret(kDrop);
+  return p.finish();
+}
 
 std::vector<sock_filter> drop_all_program() { return {{BPF_RET | BPF_K, 0, 0, kDrop}}; }
 

@@ -22,4 +22,10 @@ std::vector<sock_filter> build_cbpf_program(const PacketFilterSpec& spec);
 
 std::vector<sock_filter> drop_all_program();
 
+// The daemon-wide reply capture (every run's replies on one socket): ICMP and
+// ICMPv6 (also after one fragment header), and TCP segments with SYN+ACK or
+// RST set, from anyone to anyone. Not all TCP: a busy host's data traffic
+// must not be copied to the daemon. Addresses and ports are the demux's job.
+std::vector<sock_filter> build_reply_capture_program();
+
 }  // namespace ddtr::platform::linux_

@@ -42,15 +42,16 @@ as_nobody() {  # inside the client namespace, as nobody, with no capabilities at
 cat >"$work/daemon.json" <<EOF
 {
   "roles": {"user": {"max_traceroute_queries": 100, "max_e2e_queries": 1000, "max_ttl": 255, "min_timeout_ms": 1,
-                     "max_timeout_ms": 60000, "concurrent_traces": 64, "rate_per_minute": 100000, "burst": 100000}},
+                     "max_timeout_ms": 60000, "concurrent_traces": 64, "max_connections": 64, "rate_per_minute": 100000,
+                     "burst": 100000}},
   "audit_log": "$work/audit.log"
 }
 EOF
 
-start_daemon() {
+start_daemon() {  # start_daemon [EXTRA DAEMON FLAGS...]
   # The public IP checkers are local fake servers: nothing leaves the test network.
   ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
-    --config "$work/daemon.json" \
+    --config "$work/daemon.json" "$@" \
     --public-ip-url http://127.0.0.1:8081/missing --public-ip-url http://127.0.0.1:8082/ip \
     --public-ip-url http://127.0.0.1:8081/ip >>"$work/daemon.log" 2>&1 &
   daemon_pid=$!
@@ -130,6 +131,58 @@ for spec in "tcp4open 443 203.0.113.5 $hops 192.0.2.5" "tcp4closed 80 203.0.113.
       --run-port "$port"
   done
 done
+
+# --- 1d'. 50 concurrent traces from 50 clients, mixed protocols and families, one daemon --
+# Every trace must be exactly right (no reply attributed to another trace), and
+# the daemon must serve them all from one shared capture: its packet sockets
+# (AF_PACKET) and raw sinks do not grow with the number of traces in flight.
+daemon_sockets() {  # daemon_sockets INODE-COLUMN /proc/net FILE...: how many listed sockets the daemon holds
+  local column=$1; shift
+  local own
+  own=$(ls -l "/proc/$daemon_pid/fd" 2>/dev/null | sed -n 's/.*socket:\[\([0-9]*\)\]$/\1/p' | tr '\n' ' ')
+  awk -v own=" $own " -v c="$column" 'FNR > 1 && index(own, " " $c " ") { n++ } END { print n + 0 }' "$@"
+}
+mix=(icmp4 udp4 tcp4 icmp6 udp6 tcp6)
+: >"$work/sockets.log"
+( while [[ ! -e $work/mix.done ]]; do
+    echo "$(daemon_sockets 9 "/proc/$daemon_pid/net/packet") $(daemon_sockets 10 "/proc/$daemon_pid/net/raw" \
+      "/proc/$daemon_pid/net/raw6") $(ls "/proc/$daemon_pid/fd" | wc -l)" >>"$work/sockets.log"
+    sleep 0.02
+  done ) &
+sampler=$!
+pids=()
+for n in $(seq 0 49); do
+  kind=${mix[n % 6]}
+  case $kind in
+    icmp*) args=(--proto icmp) ;;
+    udp*) args=(--proto udp) ;;
+    tcp*) args=(--proto tcp -p 443) ;;
+  esac
+  if [[ $kind == *6 ]]; then dst=2001:db8:ffff::5; else dst=203.0.113.5; fi
+  trace "mix$n" "${args[@]}" -q 2 -Q 1 --timeout 1000 -m 15 "$dst" & pids+=($!)
+done
+wait "${pids[@]}"
+touch "$work/mix.done"; wait "$sampler"
+for n in $(seq 0 49); do
+  kind=${mix[n % 6]}
+  want=$hops; from=192.0.2.5
+  if [[ $kind == *6 ]]; then want=$hops6; from=2001:db8:1:1::1; fi
+  case $kind in
+    icmp*) jargs=() ;;
+    udp*) jargs=(--protocol udp --run-port 33434) ;;
+    tcp*) jargs=(--protocol tcp --port 443 --run-port 443) ;;
+  esac
+  check "concurrent mix $n ($kind) exits 0" test "$(cat "$work/mix$n.rc")" = 0
+  judge "mix$n" --hops "$want" --runs 2 --e2e 1 --source "$from" "${jargs[@]}"
+done
+read -r max_packet max_raw max_fds < <(awk '{ for (i = 1; i <= 3; i++) if ($i > m[i]) m[i] = $i }
+                                           END { print m[1] + 0, m[2] + 0, m[3] + 0 }' "$work/sockets.log")
+echo "# during the 50 traces: at most $max_packet packet socket(s), $max_raw raw socket(s), $max_fds fds"
+check "the 50 traces share one packet capture (the daemon held 1 AF_PACKET socket at most, and did hold it)" \
+  test "$max_packet" = 1
+check "... and at most one raw sink per family" test "$max_raw" -le 2
+for _ in $(seq 20); do (( $(daemon_sockets 9 "/proc/$daemon_pid/net/packet") == 0 )) && break; sleep 0.1; done
+check "... closed once no trace runs" test "$(daemon_sockets 9 "/proc/$daemon_pid/net/packet")" = 0
 
 # --- 1e. reverse DNS through the system resolver settings, answered by a fake DNS -------
 # server on the client namespace's loopback (its resolv.conf points there).
@@ -257,6 +310,19 @@ for _ in $(seq 50); do grep -q "target=\"203.0.113.9\"" "$work/daemon.log" && br
 kill -KILL "$client"; wait "$client" 2>/dev/null
 sleep 1
 check "the daemon cancels (within 1 s) the trace of a client that was killed" grep -q "trace cancelled: uid=65534" "$work/daemon.log"
+
+# --- 4b. the seed's per-run capture (--per-trace-capture) still traces every method right --
+kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+"$topology" up "$prefix" --routers 8
+check "daemon starts with --per-trace-capture" start_daemon --per-trace-capture
+pids=()
+trace pertrace-icmp4 --proto icmp -q 2 -Q 1 --timeout 1000 -m 15 203.0.113.5 & pids+=($!)
+trace pertrace-udp6 --proto udp -q 2 -Q 1 --timeout 1000 -m 15 2001:db8:ffff::5 & pids+=($!)
+trace pertrace-tcp4 --proto tcp -p 443 -q 2 -Q 1 --timeout 1000 -m 15 203.0.113.5 & pids+=($!)
+wait "${pids[@]}"
+judge pertrace-icmp4 --hops "$hops" --runs 2 --e2e 1
+judge pertrace-udp6 --hops "$hops6" --runs 2 --e2e 1 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
+judge pertrace-tcp4 --hops "$hops" --runs 2 --e2e 1 --protocol tcp --port 443 --run-port 443
 
 # --- 5. clean shutdown, and no start without CAP_NET_RAW -------------------------------
 kill -TERM "$daemon_pid"

@@ -108,6 +108,46 @@ TEST(CbpfSynAck, OnlySynAckFromTheTarget) {
   EXPECT_FALSE(accepts(prog, tcp_v4(kTarget, kLocal, 80, 1, 0x12), kV4)) << "another port";
 }
 
+TEST(CbpfReplyCapture, IcmpOfBothFamiliesAndTcpThatAnswersASyn) {
+  auto prog = build_reply_capture_program();
+  EXPECT_TRUE(accepts(prog, probes::build_icmp_echo_v4(kLocal, kTarget, 1, 1), kV4));
+  EXPECT_TRUE(accepts(prog, ipv6_packet(58, {3, 0, 0, 0, 0, 0, 0, 0}), kV6));
+  std::vector<std::uint8_t> frag = {58, 0, 0, 0, 0, 0, 0, 1};
+  EXPECT_TRUE(accepts(prog, ipv6_packet(44, frag), kV6)) << "ICMPv6 after a fragment header";
+  // From any address to any port: routing to the run is the demux's job.
+  EXPECT_TRUE(accepts(prog, tcp_v4(kTarget, kLocal, 443, 40000, 0x12), kV4)) << "SYN-ACK";
+  EXPECT_TRUE(accepts(prog, tcp_v4(make_address_v4("198.51.100.1"), kLocal, 1, 2, 0x14), kV4)) << "RST-ACK";
+  EXPECT_TRUE(accepts(prog, tcp_v4(kTarget, kLocal, 80, 40000, 0x04), kV4)) << "bare RST";
+  EXPECT_FALSE(accepts(prog, tcp_v4(kTarget, kLocal, 443, 40000, 0x10), kV4)) << "ACK: data traffic";
+  EXPECT_FALSE(accepts(prog, tcp_v4(kTarget, kLocal, 443, 40000, 0x18), kV4)) << "PSH-ACK";
+  EXPECT_FALSE(accepts(prog, tcp_v4(kTarget, kLocal, 443, 40000, 0x02), kV4)) << "someone's SYN";
+  EXPECT_FALSE(accepts(prog, tcp_v4(kTarget, kLocal, 443, 40000, 0x11), kV4)) << "FIN-ACK";
+  auto fragment = tcp_v4(kTarget, kLocal, 443, 40000, 0x12);
+  fragment[7] = 0x10;  // non-first fragment
+  EXPECT_FALSE(accepts(prog, fragment, kV4));
+  // IPv4 options move the TCP header: flags are read relative to IHL.
+  std::vector<std::uint8_t> with_options = tcp_v4(kTarget, kLocal, 443, 40000, 0x10);
+  with_options.insert(with_options.begin() + 20, {1, 1, 1, 1});
+  with_options[0] = 0x46;
+  with_options[20 + 4 + 13] = 0x10;
+  with_options[20 + 13] = 0x12;  // where a fixed-offset program would look
+  EXPECT_FALSE(accepts(prog, with_options, kV4));
+  with_options[20 + 4 + 13] = 0x12;
+  EXPECT_TRUE(accepts(prog, with_options, kV4));
+  std::vector<std::uint8_t> tcp(20, 0);
+  tcp[12] = 0x50;
+  tcp[13] = 0x12;
+  EXPECT_TRUE(accepts(prog, ipv6_packet(6, tcp), kV6));
+  tcp[13] = 0x18;
+  EXPECT_FALSE(accepts(prog, ipv6_packet(6, tcp), kV6));
+  EXPECT_FALSE(accepts(prog, testutils::ipv4_packet(kTarget, kLocal, 17, std::vector<std::uint8_t>(8)), kV4));
+  EXPECT_FALSE(accepts(prog, ipv6_packet(17, std::vector<std::uint8_t>(8)), kV6));
+  EXPECT_FALSE(accepts(prog, probes::build_icmp_echo_v4(kLocal, kTarget, 1, 1), 0x0806)) << "ARP";
+  auto cut = tcp_v4(kTarget, kLocal, 443, 40000, 0x12);
+  cut.resize(30);
+  EXPECT_FALSE(accepts(prog, cut, kV4)) << "TCP header cut off: the out-of-bounds load drops";
+}
+
 TEST(CbpfKernel, VerifierAcceptsEveryProgram) {
   UniqueFd fd(::socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL)));
   if (!fd.valid()) GTEST_SKIP() << "needs CAP_NET_RAW for a packet socket";
@@ -124,6 +164,10 @@ TEST(CbpfKernel, VerifierAcceptsEveryProgram) {
     EXPECT_EQ(::setsockopt(fd.get(), SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog), 0)
         << "filter type " << static_cast<int>(spec.type) << ": " << std::strerror(errno);
   }
+  auto reply = build_reply_capture_program();
+  sock_fprog reply_prog{static_cast<unsigned short>(reply.size()), reply.data()};
+  EXPECT_EQ(::setsockopt(fd.get(), SOL_SOCKET, SO_ATTACH_FILTER, &reply_prog, sizeof reply_prog), 0)
+      << "reply capture: " << std::strerror(errno);
   auto drop = drop_all_program();
   sock_fprog fprog{static_cast<unsigned short>(drop.size()), drop.data()};
   EXPECT_EQ(::setsockopt(fd.get(), SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog), 0);
