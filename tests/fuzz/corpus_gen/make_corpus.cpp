@@ -15,6 +15,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<TargetSeeds> all = wire_seeds();
+  // The demux's routing key reads the same replies as the ICMP and TCP parsers.
+  TargetSeeds route{"reply_route", {}};
+  for (const auto& t : all) {
+    if (t.target == "icmp_message" || t.target == "tcp_segment") route.seeds.insert(route.seeds.end(), t.seeds.begin(), t.seeds.end());
+  }
+  all.push_back(route);
   for (auto& t : probe_seeds()) all.push_back(std::move(t));
   all.push_back(cbpf_seeds());
   all.push_back(request_seeds());
