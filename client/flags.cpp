@@ -106,6 +106,11 @@ const std::vector<FlagSpec>& flag_specs() {
        [](ClientOptions& o, const std::string& v, const std::string&) { o.format = to_format(v); }},
       {"no-color", 0, FlagType::Bool, "false", "No colours in the table (also when $NO_COLOR is set)",
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.no_color = to_bool(v, n); }},
+      {"targets-file", 0, FlagType::String, "",
+       "Trace every target in FILE too (one per line, # comments): several targets print JSON Lines",
+       [](ClientOptions& o, const std::string& v, const std::string&) { o.targets_file = v; }},
+      {"parallel", 0, FlagType::Int, "16", "With several targets, how many traces are in flight at once",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.parallel = to_int(v, n); }},
       {"socket", 0, FlagType::String, kDefaultSocketPath, "Daemon socket (also $DD_TRACEROUTE_SOCKET)",
        [](ClientOptions& o, const std::string& v, const std::string&) { o.socket_path = v; }},
   };
@@ -158,7 +163,8 @@ std::string usage_text() {
   out << "Multi-protocol datadog traceroute CLI. Traces run in the datadog-tracerouted daemon, so no\n"
          "privilege is needed here. On a terminal the hops fill a live table; otherwise the result is\n"
          "the Go tool's JSON document on stdout.\n\n"
-         "Usage:\n  datadog-traceroute [target] [flags]\n  datadog-traceroute [command]\n\n"
+         "Usage:\n  datadog-traceroute [target] [flags]\n  datadog-traceroute target... [--targets-file FILE] [flags]\n"
+         "  datadog-traceroute [command]\n\n"
          "Available Commands:\n  doctor      Check the daemon socket, the daemon, your role and quota, and say what to fix\n"
          "  help        Help about any command\n  version     Print the client and daemon "
          "versions\n\nFlags:\n";
@@ -294,10 +300,14 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const char
     outcome.kind = CommandKind::Doctor;
     return outcome;
   }
-  if (positional.size() != 1) {
-    throw FlagError("accepts 1 arg(s), received " + std::to_string(positional.size()));
+  if (positional.empty() && options.targets_file.empty()) throw FlagError("accepts 1 arg(s), received 0");
+  options.targets = positional;
+  // The request template: the one target, or (a batch) the first, for validation.
+  options.params.hostname = positional.empty() ? std::string("(from --targets-file)") : positional.front();
+  for (const auto& target : options.targets) {
+    if (target.empty()) throw FlagError("the target must not be empty");
   }
-  options.params.hostname = positional.front();
+  check_range("parallel", options.parallel, 1, 1000);
   validate(options);
   return outcome;
 }

@@ -21,6 +21,13 @@ struct ClientOptions {
   bool verbose = false;
   std::optional<OutputFormat> format;  // --format; unset: table when stdout is a terminal, else json
   bool no_color = false;               // --no-color ($NO_COLOR is read with the terminal facts)
+  // Batch: every positional TARGET and --targets-file's lines. Exactly one
+  // target (params.hostname) is the Go tool's single trace; more are traced
+  // concurrently over one connection and printed as JSON Lines.
+  std::vector<std::string> targets;
+  std::string targets_file;  // read by the batch command, not the parser
+  int parallel = 16;         // traces in flight at once in a batch
+  bool is_batch() const { return targets.size() > 1 || !targets_file.empty(); }
 };
 
 enum class CommandKind { Trace, Help, Version, Doctor };

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "client/batch_command.hpp"
 #include "client/doctor.hpp"
 #include "client/flags.hpp"
 #include "client/rpc_client.hpp"
@@ -48,5 +49,17 @@ int main(int argc, char** argv) {
     case ddtr::client::CommandKind::Trace:
       break;
   }
-  return ddtr::client::run_trace(parsed.options);
+  const auto& options = parsed.options;
+  if (!options.is_batch()) return ddtr::client::run_trace(options);
+  std::vector<std::string> targets = options.targets;
+  if (!options.targets_file.empty()) {
+    try {
+      auto from_file = ddtr::client::read_targets_file(options.targets_file);
+      targets.insert(targets.end(), from_file.begin(), from_file.end());
+    } catch (const ddtr::client::FlagError& e) {
+      std::cerr << "Error: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  return ddtr::client::run_batch(options, std::move(targets));
 }

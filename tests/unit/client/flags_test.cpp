@@ -100,9 +100,10 @@ TEST(Flags, PflagErrorMessages) {
   EXPECT_EQ(error_of({"t", "--port"}), "flag needs an argument: --port");
   EXPECT_EQ(error_of({"t", "-p"}), "flag needs an argument: 'p' in -p");
   EXPECT_EQ(error_of({}), "accepts 1 arg(s), received 0");
-  EXPECT_EQ(error_of({"a", "b"}), "accepts 1 arg(s), received 2");
-  // As in Go, a bool flag does not take a separate value: "false" is a second argument.
-  EXPECT_EQ(error_of({"--ipv6", "false", "t"}), "accepts 1 arg(s), received 2");
+  // Several targets are a batch (a deviation: Go accepts exactly one).
+  EXPECT_EQ(error_of({"a", "b"}), "(no error)");
+  EXPECT_EQ(error_of({"a", "", "b"}), "the target must not be empty");
+  EXPECT_EQ(error_of({"a", "b", "--parallel", "0"}), "invalid value 0 for --parallel: must be between 1 and 1000");
   EXPECT_EQ(error_of({"--ipv6=maybe", "t"}),
             "invalid argument \"maybe\" for \"--ipv6\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax");
 }
@@ -149,6 +150,29 @@ TEST(Flags, HelpAndVersion) {
                            "--windows-driver", "--skip-private-hops", "--socket", "(default 33434)", "192.0.2.1"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   }
+}
+
+}  // namespace
+}  // namespace ddtr::client
+
+namespace ddtr::client {
+namespace {
+
+TEST(Flags, SeveralTargetsAreABatch) {
+  auto one = parse_command_line({"--proto", "icmp", "203.0.113.5"}, nullptr);
+  EXPECT_FALSE(one.options.is_batch());
+  EXPECT_EQ(one.options.params.hostname, "203.0.113.5");
+  auto many = parse_command_line({"203.0.113.5", "--proto", "icmp", "2001:db8::5", "--parallel", "4"}, nullptr);
+  EXPECT_TRUE(many.options.is_batch());
+  EXPECT_EQ(many.options.targets, (std::vector<std::string>{"203.0.113.5", "2001:db8::5"}));
+  EXPECT_EQ(many.options.parallel, 4);
+  EXPECT_EQ(many.options.params.protocol, "icmp");
+  // As in Go, a bool flag takes no separate value: "false" is a second target.
+  EXPECT_EQ(parse_command_line({"--ipv6", "false", "t"}, nullptr).options.targets, (std::vector<std::string>{"false", "t"}));
+  auto file = parse_command_line({"--targets-file", "/tmp/targets"}, nullptr);
+  EXPECT_TRUE(file.options.is_batch());
+  EXPECT_EQ(file.options.targets_file, "/tmp/targets");
+  EXPECT_TRUE(file.options.targets.empty());
 }
 
 }  // namespace
