@@ -16,6 +16,12 @@ namespace ddtr::testing_windows {
 
 using platform::windows::UniqueHandle;
 
+// Wine's ntdll exports wine_get_version; Windows' does not.
+inline bool running_under_wine() {
+  HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+  return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
 inline std::wstring unique_pipe_name(const wchar_t* what) {
   static std::atomic<int> counter{0};
   return L"\\\\.\\pipe\\ddtr-test-" + std::wstring(what) + L"-" + std::to_wstring(::GetCurrentProcessId()) + L"-" +
