@@ -10,7 +10,12 @@
 
 namespace ddtr::client {
 
+#ifdef _WIN32
+// The daemon's named pipe (platform/windows/pipe/pipe_name.hpp).
+inline constexpr const char* kDefaultSocketPath = "\\\\.\\pipe\\datadog-traceroute";
+#else
 inline constexpr const char* kDefaultSocketPath = "/run/datadog-traceroute/daemon.sock";
+#endif
 
 struct ClientOptions {
   TraceParams params;       // hostname = the positional TARGET
