@@ -50,10 +50,11 @@ ScHandle open_service(const ScHandle& m, const std::string& name, DWORD access) 
 
 }  // namespace
 
-void install_service(const std::string& name, const std::string& exe, const RunOptions& options) {
+void install_service(const std::string& name, const std::string& exe, const RunOptions& options,
+                     const std::string& display_name) {
   auto m = manager(SC_MANAGER_CONNECT | SC_MANAGER_CREATE_SERVICE);
   std::wstring command = wide(service_command_line(exe, options));
-  ScHandle s(::CreateServiceW(m.get(), wide(name).c_str(), wide(kServiceDisplayName).c_str(), SERVICE_ALL_ACCESS,
+  ScHandle s(::CreateServiceW(m.get(), wide(name).c_str(), wide(display_name).c_str(), SERVICE_ALL_ACCESS,
                               SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, command.c_str(),
                               nullptr, nullptr, nullptr, nullptr /* LocalSystem */, nullptr));
   if (!s) {

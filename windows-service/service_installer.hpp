@@ -10,7 +10,8 @@ namespace ddtr::winservice {
 // CreateService: own process, automatic start, LocalSystem, the command line
 // service_command_line(exe, options); description, a preshutdown timeout,
 // and restart-on-failure actions. Throws ddtr::Error.
-void install_service(const std::string& name, const std::string& exe, const RunOptions& options);
+void install_service(const std::string& name, const std::string& exe, const RunOptions& options,
+                     const std::string& display_name = kServiceDisplayName);
 
 // Stops the service if it runs (waits up to 30 s), then deletes it. Throws
 // ddtr::Error ("… is not installed" when there is nothing to remove).

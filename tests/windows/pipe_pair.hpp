@@ -22,6 +22,13 @@ inline bool running_under_wine() {
   return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
 }
 
+// A service name no other run of these tests uses (wine reuses process ids).
+inline std::string unique_service_name(const char* what) {
+  static std::atomic<int> counter{0};
+  return std::string("ddtr-") + what + "-" + std::to_string(::GetCurrentProcessId()) + "-" +
+         std::to_string(::GetTickCount64()) + "-" + std::to_string(counter++);
+}
+
 inline std::wstring unique_pipe_name(const wchar_t* what) {
   static std::atomic<int> counter{0};
   return L"\\\\.\\pipe\\ddtr-test-" + std::wstring(what) + L"-" + std::to_wstring(::GetCurrentProcessId()) + L"-" +

@@ -12,6 +12,7 @@
 #include "windows-service/service_installer.hpp"
 #include "windows-service/service_log.hpp"
 #include "windows-service/service_status.hpp"
+#include "scm_for_tests.hpp"
 
 #include <shellapi.h>
 
@@ -155,19 +156,21 @@ TEST(WindowsServiceHost, OutsideTheScmTheDispatcherRefuses) {
 }
 
 TEST(WindowsServiceInstaller, InstallAndUninstallWithTheScm) {
-  std::string name = "ddtr-test-" + std::to_string(::GetCurrentProcessId());
   RunOptions o;
   o.windows_driver = true;
   o.log_file = "C:\\ProgramData\\datadog-traceroute\\test.log";
+  const std::string exe = "C:\\Program Files\\Datadog\\datadog-tracerouted.exe";
+  ScmConnectionHold hold;
+  ASSERT_TRUE(hold.ok()) << ::GetLastError();
+  std::string name;
   try {
-    install_service(name, "C:\\Program Files\\Datadog\\datadog-tracerouted.exe", o);
+    name = install_for_test(exe, o);
   } catch (const Error& e) {
     GTEST_SKIP() << "this service manager refuses CreateService: " << e.what();
   }
-  EXPECT_EQ(installed_command_line(name),
-            service_command_line("C:\\Program Files\\Datadog\\datadog-tracerouted.exe", o));
+  EXPECT_EQ(installed_command_line(name), service_command_line(exe, o));
   try {
-    install_service(name, "C:\\x.exe", o);
+    install_service(name, "C:\\x.exe", o, name + " again");
     ADD_FAILURE() << "installed twice";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("is already installed"), std::string::npos) << e.what();
