@@ -11,7 +11,12 @@
 
 namespace ddtr::client {
 
+#ifdef _WIN32
+// The daemon's named pipe (platform/windows/pipe/pipe_name.hpp).
+inline constexpr const char* kDefaultSocketPath = "\\\\.\\pipe\\datadog-traceroute";
+#else
 inline constexpr const char* kDefaultSocketPath = "/run/datadog-traceroute/daemon.sock";
+#endif
 
 enum class OutputFormat { Json, Table, Text };
 

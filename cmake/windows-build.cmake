@@ -1,0 +1,48 @@
+# The Windows cross-build (scripts/windows, toolchain-mingw64.cmake): the
+# Windows platform layer, the named-pipe server, the SCM service and their
+# tests, plus the project's rooms that build for mingw with header-only
+# dependencies. Included by the top-level CMakeLists.txt instead of the Linux
+# dependency set; never on Linux.
+find_package(Threads REQUIRED)
+enable_testing()
+
+# Boost (Asio) and nlohmann/spdlog/fmt/CLI11 are header-only: Debian's copies,
+# through directories holding only symlinks, so mingw never sees the host's
+# /usr/include. Boost 1.74's asio/awaitable.hpp misses <utility> under C++20.
+set(DDTR_MINGW_HEADERS "" CACHE PATH "directory of symlinks to header-only libraries (scripts/windows makes it)")
+add_library(Boost::boost INTERFACE IMPORTED)
+target_include_directories(Boost::boost SYSTEM INTERFACE ${DDTR_MINGW_HEADERS})
+target_compile_options(Boost::boost INTERFACE -include utility)
+target_link_libraries(Boost::boost INTERFACE ws2_32 mswsock)
+
+# GoogleTest from Debian's sources, built for mingw.
+set(gtest_force_shared_crt OFF CACHE BOOL "" FORCE)
+set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
+add_subdirectory(/usr/src/googletest ${CMAKE_BINARY_DIR}/googletest EXCLUDE_FROM_ALL SYSTEM)  # defines GTest::gtest_main, GTest::gmock
+
+# Cap'n Proto: the static libraries scripts/windows builds for mingw from
+# Debian's source package; code generation by the host's capnp (same version).
+set(DDTR_MINGW_CAPNP "" CACHE PATH "Cap'n Proto built for mingw (scripts/windows)")
+if(DDTR_MINGW_CAPNP)
+  foreach(lib kj kj-async capnp capnp-rpc)
+    add_library(CapnProto::${lib} STATIC IMPORTED)
+    set_target_properties(CapnProto::${lib} PROPERTIES IMPORTED_LOCATION ${DDTR_MINGW_CAPNP}/lib/lib${lib}.a)
+    target_include_directories(CapnProto::${lib} SYSTEM INTERFACE ${DDTR_MINGW_CAPNP}/include)
+  endforeach()
+  target_link_libraries(CapnProto::kj-async INTERFACE CapnProto::kj ws2_32)
+  target_link_libraries(CapnProto::capnp INTERFACE CapnProto::kj)
+  target_link_libraries(CapnProto::capnp-rpc INTERFACE CapnProto::capnp CapnProto::kj-async)
+  set(CAPNP_EXECUTABLE /usr/bin/capnp)
+  set(CAPNPC_CXX_EXECUTABLE /usr/bin/capnpc-c++)
+  set(CAPNP_INCLUDE_DIRECTORY /usr/include)
+  include(/usr/lib/x86_64-linux-gnu/cmake/CapnProto/CapnProtoMacros.cmake)
+endif()
+
+add_subdirectory(shared/common)
+add_subdirectory(shared/result)
+if(DDTR_MINGW_CAPNP)
+  add_subdirectory(proto)
+endif()
+add_subdirectory(platform)
+add_subdirectory(windows-service)
+add_subdirectory(tests/windows)

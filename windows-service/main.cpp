@@ -1,0 +1,64 @@
+// datadog-tracerouted.exe: install | uninstall | run | foreground. Wiring only.
+#include <windows.h>
+
+#include <iostream>
+
+#include "shared/common/error.hpp"
+#include "windows-service/daemon_run.hpp"
+#include "windows-service/service_command.hpp"
+#include "windows-service/service_host.hpp"
+#include "windows-service/service_installer.hpp"
+
+using namespace ddtr::winservice;
+
+namespace {
+
+std::string this_executable() {
+  char path[MAX_PATH];
+  DWORD n = ::GetModuleFileNameA(nullptr, path, MAX_PATH);
+  return std::string(path, n);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  ServiceCommand command = parse_service_command(args);
+  if (!command.action) {
+    (command.exit_code == 0 ? std::cout : std::cerr) << command.output;
+    return command.exit_code;
+  }
+  const RunOptions& options = command.options;
+  try {
+    switch (*command.action) {
+      case Action::Install:
+        install_service(kServiceName, this_executable(), options);
+        std::cout << "installed service " << kServiceName << ": " << installed_command_line(kServiceName) << "\n";
+        return 0;
+      case Action::Uninstall:
+        uninstall_service(kServiceName);
+        std::cout << "removed service " << kServiceName << "\n";
+        return 0;
+      case Action::Run: {
+        ServiceLog log(options.log_file.empty() ? default_log_path() : options.log_file, options.log_level, true);
+        return run_as_service(kServiceName,
+                              [&](const StopSignal& stop, const std::function<void()>& started) {
+                                return run_daemon(options, log, stop, started);
+                              },
+                              log);
+      }
+      case Action::Foreground: {
+        ServiceLog log(options.log_file, options.log_level, false, true);
+        return run_in_foreground(
+            [&](const StopSignal& stop, const std::function<void()>& started) {
+              return run_daemon(options, log, stop, started);
+            },
+            log);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "Error: " << e.what() << "\n";
+    return 1;
+  }
+  return 1;
+}

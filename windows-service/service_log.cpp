@@ -1,0 +1,78 @@
+#include "windows-service/service_log.hpp"
+
+#include <ctime>
+
+#include "windows-service/service_command.hpp"
+
+namespace ddtr::winservice {
+namespace {
+
+int level_number(const std::string& level) {
+  if (level == "trace" || level == "debug") return 0;
+  if (level == "warn") return 2;
+  if (level == "error") return 3;
+  return 1;
+}
+
+const char* level_name(int level) {
+  static const char* names[] = {"debug", "info", "warn", "error"};
+  return names[level];
+}
+
+void make_parent_directory(const std::string& path) {
+  auto slash = path.find_last_of("\\/");
+  if (slash == std::string::npos) return;
+  std::string dir = path.substr(0, slash);
+  // Every missing level, outermost first.
+  for (std::size_t i = 0; i <= dir.size(); ++i) {
+    if (i == dir.size() || dir[i] == '\\' || dir[i] == '/') {
+      std::string part = dir.substr(0, i);
+      if (!part.empty() && part.back() != ':') ::CreateDirectoryA(part.c_str(), nullptr);
+    }
+  }
+}
+
+}  // namespace
+
+std::string default_log_path() {
+  char buffer[MAX_PATH];
+  DWORD n = ::GetEnvironmentVariableA("ProgramData", buffer, MAX_PATH);
+  std::string base = n > 0 && n < MAX_PATH ? std::string(buffer, n) : std::string("C:\\ProgramData");
+  return base + "\\datadog-traceroute\\daemon.log";
+}
+
+ServiceLog::ServiceLog(const std::string& path, const std::string& level, bool event_log, bool console)
+    : min_level_(level_number(level)), console_(console) {
+  if (!path.empty()) {
+    make_parent_directory(path);
+    file_ = std::fopen(path.c_str(), "ab");
+  }
+  if (event_log) event_source_ = ::RegisterEventSourceA(nullptr, kServiceName);
+}
+
+ServiceLog::~ServiceLog() {
+  if (file_ != nullptr) std::fclose(file_);
+  if (event_source_ != nullptr) ::DeregisterEventSource(event_source_);
+}
+
+void ServiceLog::write(int level, const std::string& line) {
+  if (level < min_level_) return;
+  std::lock_guard lock(mutex_);
+  if (file_ != nullptr) {
+    std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_s(&utc, &now);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    std::fprintf(file_, "%s %s %s\r\n", stamp, level_name(level), line.c_str());
+    std::fflush(file_);
+  }
+  if (console_) std::fprintf(stderr, "%s: %s\n", level_name(level), line.c_str());
+  if (event_source_ != nullptr && level >= 2) {
+    const char* strings[] = {line.c_str()};
+    ::ReportEventA(event_source_, level == 3 ? EVENTLOG_ERROR_TYPE : EVENTLOG_WARNING_TYPE, 0, 0, nullptr, 1, 0,
+                   strings, nullptr);
+  }
+}
+
+}  // namespace ddtr::winservice
