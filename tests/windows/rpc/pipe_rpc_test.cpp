@@ -34,14 +34,17 @@ InfoSeen ask_daemon(const std::wstring& pipe_name) {
                                                         platform::windows::pipe::connect_pipe(pipe_name, 10'000));
   capnp::TwoPartyClient client(*stream);
   auto tracer = client.bootstrap().castAs<wire::Tracer>();
-  auto info = tracer.infoRequest().send().wait(io.waitScope).getInfo();
+  // Keep each response: its readers point into it.
+  auto info_response = tracer.infoRequest().send().wait(io.waitScope);
+  auto info = info_response.getInfo();
   InfoSeen seen;
   seen.version = info.getVersion();
   seen.user = info.getCallerUser();
   seen.pid = info.getCallerPid();
   seen.uid = info.getCallerUid();
   seen.groups = info.getCallerGroups().size();
-  auto result = tracer.traceRequest().send().wait(io.waitScope).getResult();
+  auto trace_response = tracer.traceRequest().send().wait(io.waitScope);
+  auto result = trace_response.getResult();
   if (result.isError()) seen.trace_error = result.getError().getMessage();
   return seen;
 }
