@@ -3,6 +3,7 @@
 
 check_trace.py FILE --hops "a b c ... target" --runs N --e2e N [--silent K] [--source IP]
                [--protocol icmp|udp] [--run-port N] [--port N] [--target TEXT]
+               [--lossy [--lossy-from TTL]]
 Prints "ok - ..." / "not ok - ..." per check and exits 1 if any failed.
 """
 import argparse
@@ -55,6 +56,8 @@ def main():
     ap.add_argument("--write-golden", action="store_true", help="(re)write the --golden file instead")
     ap.add_argument("--lossy", action="store_true",
                     help="any probe may be lost: answered hops must still be right, the target only last")
+    ap.add_argument("--lossy-from", type=int, default=1,
+                    help="with --lossy: only hops from this TTL on may be lost (the ones past the lossy router)")
     a = ap.parse_args()
     expected = a.hops.split()
     names = {int(k): v.split(",") for k, v in (e.split("=", 1) for e in a.reverse_dns.split())}
@@ -108,6 +111,8 @@ def main():
             for ttl, hop in enumerate(hops, 1):
                 want = expected[ttl - 1] if ttl < len(expected) else target
                 ok_hop = hop["ip_address"] in ("", want)
+                if hop["ip_address"] == "":  # lost: shown as a silent hop is, and only past the lossy router
+                    ok_hop = hop == {"ttl": ttl, "ip_address": "", "rtt": 0, "reachable": False} and ttl >= a.lossy_from
                 if hop["ip_address"] == target:
                     ok_hop = ok_hop and ttl == len(hops)
                 check(ok_hop, f"run {n} ttl {ttl} is {want} or lost ({hop['ip_address'] or 'lost'})")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's own test network: a chain of routers in network namespaces.
 #
-#   topology.sh up PREFIX [--routers N] [--silent-hop K] [--lossy-hop K] [--ecmp-hop K]
+#   topology.sh up PREFIX [--routers N] [--silent-hop K] [--lossy-hop K [--loss-percent P]] [--ecmp-hop K]
 #   topology.sh down PREFIX
 #   topology.sh hops PREFIX [--routers N]     # expected IPv4 hop addresses, one per line
 #   topology.sh hops6 PREFIX [--routers N]    # expected IPv6 hop addresses, one per line
@@ -14,7 +14,8 @@
 # The destination answers the whole of 203.0.113.0/24 (a local route on lo)
 # and 2001:db8:ffff::5.
 # It drops everything to 203.0.113.66 (a filtered target) and TCP port 81 (a
-# filtered port). --lossy-hop K: router K drops 20 % of what it forwards.
+# filtered port). --lossy-hop K: router K drops 20 % of what it forwards
+# (--loss-percent P: P % instead, 1..99).
 # --ecmp-hop K (IPv4): router K gets a twin ${PREFIX}rKb on the links
 # 198.51.100.(4K)/30 (from router K-1) and 198.51.100.(4K+4)/30 (to router K+1);
 # router K-1 and K+1 spread flows over both with an L4 hash (Paris-style
@@ -28,16 +29,18 @@ usage() { echo "usage: $0 up|down|hops|hops6 PREFIX [--routers N] [--silent-hop 
 [[ $# -ge 2 ]] || usage
 cmd=$1 prefix=$2
 shift 2
-routers=8 silent=0 lossy=0 ecmp=0
+routers=8 silent=0 lossy=0 ecmp=0 loss_percent=20
 while [[ $# -gt 0 ]]; do
   case $1 in
     --routers) routers=$2; shift 2 ;;
     --silent-hop) silent=$2; shift 2 ;;
     --lossy-hop) lossy=$2; shift 2 ;;
+    --loss-percent) loss_percent=$2; shift 2 ;;
     --ecmp-hop) ecmp=$2; shift 2 ;;
     *) usage ;;
   esac
 done
+(( loss_percent >= 1 && loss_percent <= 99 )) || { echo "topology: --loss-percent must be 1..99" >&2; exit 2; }
 (( routers >= 1 && routers <= 60 )) || { echo "topology: --routers must be 1..60" >&2; exit 2; }
 (( ${#prefix} <= 6 )) || { echo "topology: PREFIX must be at most 6 characters (interface names)" >&2; exit 2; }
 
@@ -180,11 +183,11 @@ table inet filtered {
 }
 NFT
   if (( lossy >= 1 && lossy <= routers )); then
-    nx "$(ns_name "$lossy")" nft -f - <<'NFT'
+    nx "$(ns_name "$lossy")" nft -f - <<NFT
 table inet lossy {
   chain forward {
     type filter hook forward priority 0; policy accept;
-    numgen random mod 100 < 20 drop
+    numgen random mod 100 < $loss_percent drop
   }
 }
 NFT
