@@ -22,7 +22,7 @@ std::vector<InterfaceAddress> mac() {
       entry("lo0", 1, true, "127.0.0.1"),       entry("lo0", 1, true, "::1"),
       entry("lo0", 1, true, "fe80::1%1"),       entry("en0", 4, false, "192.0.2.5"),
       entry("en0", 4, false, "2001:db8::5"),    entry("en0", 4, false, "fe80::aa%4"),
-      entry("utun3", 9, false, "10.8.0.2"),     entry("bridge100", 12, false, "fe80::aa%12"),
+      entry("utun3", 9, false, "198.51.100.200"),     entry("bridge100", 12, false, "fe80::aa%12"),
   };
 }
 
@@ -56,7 +56,7 @@ TEST(DarwinCaptureInterface, ThisHostsOwnAddressGoesThroughLoopback) {
 
 TEST(DarwinCaptureInterface, RemoteTargetsUseTheInterfaceOwningTheDialsSource) {
   auto list = mac();
-  Dial vpn{make_address("10.8.0.2")};
+  Dial vpn{make_address("198.51.100.200")};
   EXPECT_EQ(choose_capture_interface(make_address("198.51.100.1"), list, vpn.fn()), "utun3");
   EXPECT_EQ(vpn.calls, 1);
   Dial wifi6{make_address("2001:db8::5")};

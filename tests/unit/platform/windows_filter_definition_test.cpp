@@ -171,7 +171,7 @@ TEST(WindowsFilterDefinition, NoneCapturesAndDiscardsEverythingInbound) {
 
 TEST(WindowsFilterDefinition, WholeRecordBytesForTcpV4) {
   // One record spelled out in full, little-endian, as the driver reads it.
-  auto b = encoded({FilterType::Tcp, ep("10.0.0.1", 0x1234), ep("10.0.0.2", 0xABCD)})[3];
+  auto b = encoded({FilterType::Tcp, ep("192.0.2.1", 0x1234), ep("192.0.2.2", 0xABCD)})[3];
   FilterBytes expected{};
   auto put = [&](std::size_t at, std::uint64_t v) {
     for (int i = 0; i < 8; ++i) expected[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
@@ -181,10 +181,10 @@ TEST(WindowsFilterDefinition, WholeRecordBytesForTcpV4) {
   put(16, 1);
   put(24, 2);
   put(32, 2);
-  expected[40] = 10, expected[41] = 0, expected[42] = 0, expected[43] = 2;
+  expected[40] = 192, expected[41] = 0, expected[42] = 2, expected[43] = 2;
   put(64, 0xFFFFFFFF);
   put(72, 2);
-  expected[80] = 10, expected[81] = 0, expected[82] = 0, expected[83] = 1;
+  expected[80] = 192, expected[81] = 0, expected[82] = 2, expected[83] = 1;
   put(104, 0xFFFFFFFF);
   put(112, 0xABCD);
   put(120, 0x1234);

@@ -97,8 +97,8 @@ TEST(PolicyConfig, ErrorsNameTheKeyAndTheProblem) {
   EXPECT_EQ(error_of(R"({"access": {"default_role": "root"}})"),
             "config: access.default_role: must be \"admin\", \"user\" or \"denied\", not \"root\"");
   EXPECT_EQ(error_of(R"({"access": {"admin": {"uids": [-1]}}})"), "config: access.admin.uids[0]: must be 0..4294967294, not -1");
-  EXPECT_EQ(error_of(R"({"destinations": {"deny": ["10.0.0.0/33"]}})"),
-            "config: destinations.deny[0]: invalid address block \"10.0.0.0/33\": prefix length must be 0..32");
+  EXPECT_EQ(error_of(R"({"destinations": {"deny": ["192.0.2.0/33"]}})"),
+            "config: destinations.deny[0]: invalid address block \"192.0.2.0/33\": prefix length must be 0..32");
   EXPECT_EQ(error_of(R"({"destinations": {"allow": "0.0.0.0/0"}})"), "config: destinations.allow: must be a list");
   EXPECT_EQ(error_of(R"({"audit_log": "audit.log"})"),
             "config: audit_log: must be an absolute path (or \"\" to disable the audit log)");
