@@ -9,6 +9,7 @@
 #include "client/batch_command.hpp"
 #include "client/doctor.hpp"
 #include "client/flags.hpp"
+#include "client/output_plan.hpp"
 #include "client/rpc_client.hpp"
 #include "client/trace_command.hpp"
 #include "shared/common/version.hpp"
@@ -30,6 +31,7 @@ int print_version(const std::string& socket_path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ddtr::client::use_binary_stdio();
   std::vector<std::string> args(argv + 1, argv + argc);
   ddtr::client::ParseOutcome parsed;
   try {
