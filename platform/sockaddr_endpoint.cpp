@@ -8,7 +8,7 @@ SocketAddress to_socket_address(const Endpoint& e) {
   SocketAddress out;
   if (e.address.is_v6()) {
     auto* sin6 = reinterpret_cast<sockaddr_in6*>(&out.storage);
-#ifdef SIN6_LEN  // BSD (netinet6/in6.h): sockaddrs carry their own length; Linux and Winsock have none
+#if defined(__APPLE__) || defined(SIN6_LEN)  // BSD: sockaddrs carry their own length; Linux and Winsock have none
     sin6->sin6_len = sizeof *sin6;
 #endif
     sin6->sin6_family = AF_INET6;
@@ -19,7 +19,7 @@ SocketAddress to_socket_address(const Endpoint& e) {
     out.length = sizeof *sin6;
   } else {
     auto* sin = reinterpret_cast<sockaddr_in*>(&out.storage);
-#ifdef SIN6_LEN
+#if defined(__APPLE__) || defined(SIN6_LEN)
     sin->sin_len = sizeof *sin;
 #endif
     sin->sin_family = AF_INET;
