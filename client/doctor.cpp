@@ -31,7 +31,7 @@ void check_role_and_quota(const DaemonStatus& s, DoctorReport& report) {
   if (s.role == "denied") {
     report.fail(who + ": you may not trace",
                 "ask an administrator to grant you a role in " + s.config_path +
-                    " (access.user or access.admin) and reload the daemon (systemctl reload datadog-tracerouted)");
+                    " (access.user or access.admin) and " + daemon_hints().reload);
     return;
   }
   report.ok(who);
@@ -91,7 +91,7 @@ int run_doctor(const std::string& socket_path, std::ostream& out) {
       status = daemon.daemon_status();
     } catch (const Error& e) {
       report.fail(std::string("the daemon does not answer: ") + e.what(),
-                  "check it: 'systemctl status datadog-tracerouted' or its log");
+                  daemon_hints().status);
     }
     if (status) {
       check_daemon(*status, report);

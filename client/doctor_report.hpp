@@ -33,6 +33,14 @@ class DoctorReport {
 // the pipe exists. False when connecting cannot work.
 bool check_endpoint(const std::string& endpoint, DoctorReport& report);
 
+// How to look at the daemon, and how to make it read its policy file again,
+// in this OS's service manager's words.
+struct DaemonHints {
+  std::string status;  // "check it: …"
+  std::string reload;  // "reload the daemon (…)"
+};
+DaemonHints daemon_hints();
+
 // Whether the daemon holds what sending probes takes: CAP_NET_RAW on Linux,
 // an elevated token on Windows.
 void check_daemon_privilege(const std::vector<std::string>& capabilities, DoctorReport& report);

@@ -58,6 +58,11 @@ bool check_endpoint(const std::string& path, DoctorReport& report) {
   return true;
 }
 
+DaemonHints daemon_hints() {
+  return {"check it: 'systemctl status datadog-tracerouted' or its log",
+          "reload the daemon (systemctl reload datadog-tracerouted)"};
+}
+
 void check_daemon_privilege(const std::vector<std::string>& capabilities, DoctorReport& report) {
   if (std::find(capabilities.begin(), capabilities.end(), "CAP_NET_RAW") != capabilities.end()) {
     report.ok("daemon holds CAP_NET_RAW");

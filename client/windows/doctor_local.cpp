@@ -68,6 +68,12 @@ bool check_endpoint(const std::string& endpoint, DoctorReport& report) {
   return true;
 }
 
+// The service reads its policy file when it starts (no SIGHUP on Windows).
+DaemonHints daemon_hints() {
+  return {"check it: 'sc query datadog-tracerouted' or its log (%ProgramData%\\datadog-traceroute\\daemon.log)",
+          "restart the service (sc stop datadog-tracerouted, then sc start datadog-tracerouted)"};
+}
+
 void check_daemon_privilege(const std::vector<std::string>& capabilities, DoctorReport& report) {
   if (std::find(capabilities.begin(), capabilities.end(), "elevated") != capabilities.end()) {
     report.ok("daemon runs elevated");
