@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "client/batch_command.hpp"
+#include "client/command_line.hpp"
 #include "client/doctor.hpp"
 #include "client/flags.hpp"
 #include "client/output_plan.hpp"
@@ -32,7 +33,7 @@ int print_version(const std::string& socket_path) {
 
 int main(int argc, char** argv) {
   ddtr::client::use_binary_stdio();
-  std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> args = ddtr::client::command_line_arguments(argc, argv);
   ddtr::client::ParseOutcome parsed;
   try {
     parsed = ddtr::client::parse_command_line(args, std::getenv("DD_TRACEROUTE_SOCKET"));

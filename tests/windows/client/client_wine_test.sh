@@ -56,6 +56,9 @@ check "unknown flag: exit 2" test "$(rc bad_flag)" = 2
 check "unknown flag: pflag's message" has bad_flag.err "unknown flag: --no-such-flag"
 run bad_value --max-ttl many 127.0.0.1
 check "bad value: exit 2" test "$(rc bad_value)" = 2
+# Arguments arrive as UTF-8 (main's argv would be the ANSI code page).
+run utf8_arg --format $'tr\xc3\xa4' 127.0.0.1
+check "a non-ASCII argument comes back as the same UTF-8" has utf8_arg.err $'invalid value "tr\xc3\xa4" for --format'
 run help --help
 check "--help: exit 0" test "$(rc help)" = 0
 check "--help: the default endpoint is the daemon's pipe" has help.out '\\.\pipe\datadog-traceroute'
