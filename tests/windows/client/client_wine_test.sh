@@ -4,8 +4,9 @@
 # flags (exit 2), --version (client and daemon versions), doctor (the caller
 # as this process's token and as the daemon saw it), a trace (the daemon's
 # answer: a document, or its error in the client's shape), the daemon gone
-# again, and Ctrl-C (wine turns SIGINT into the console's CTRL_C_EVENT) while
-# a daemon that never answers holds the trace. Traces go to loopback only.
+# again, and, while a daemon that never answers holds the trace, Ctrl-C (wine
+# turns SIGINT into the console's CTRL_C_EVENT) and that daemon's death.
+# Traces go to loopback only.
 # Usage: client_wine_test.sh WINE CLIENT_EXE DAEMON_EXE SILENT_SERVER_EXE
 set -uo pipefail
 wine=$1 client=$2 daemon=$3 silent=$4
@@ -114,8 +115,11 @@ check "daemon stopped: DAEMON_UNAVAILABLE, exit 1" bash -c "[[ $(rc gone) == 1 ]
 silent_pipe='\\.\pipe\ddtr-client-silent-'$$
 "$wine" "$silent" "$silent_pipe" >"$work/silent.out" 2>&1 </dev/null &
 silent_pid=$!
-wait_for() {  # wait_for FILE LINE: up to 30 s (the server's stdout is in text mode: CRLF)
-  for _ in $(seq 1 120); do tr -d '\r' <"$1" | grep -qx -- "$2" && return 0; sleep 0.25; done
+wait_for() {  # wait_for FILE LINE [COUNT]: up to 30 s (the server's stdout is in text mode: CRLF)
+  for _ in $(seq 1 120); do
+    (( $(tr -d '\r' <"$1" | grep -cx -- "$2") >= ${3:-1} )) && return 0
+    sleep 0.25
+  done
   return 1
 }
 check "silent server listening" wait_for "$work/silent.out" listening
@@ -128,5 +132,15 @@ check "Ctrl-C: exit 130" test "$(rc ctrl_c)" = 130
 check "Ctrl-C: says the trace was cancelled, no JSON" has ctrl_c.err "Interrupted: the trace was cancelled in the daemon; no JSON document was printed."
 check "Ctrl-C: nothing on stdout" test ! -s "$work/ctrl_c.out"
 check "Ctrl-C: the client closed its connection" wait_for "$work/silent.out" closed
+
+# --- the daemon dies while the trace waits ---------------------------------------------
+"$wine" "$client" --socket "$silent_pipe" --format json 127.0.0.1 >"$work/dies.out" 2>"$work/dies.err" </dev/null &
+client_pid=$!
+check "a second client waits for its trace" wait_for "$work/silent.out" connected 2
+kill "$silent_pid"; wait "$silent_pid" 2>/dev/null; silent_pid=
+wait "$client_pid"; echo $? >"$work/dies.rc"; client_pid=
+check "daemon gone mid-trace: exit 1" test "$(rc dies)" = 1
+check "daemon gone mid-trace: DAEMON_UNAVAILABLE, the connection failed" \
+  grep -qE '^Error: cannot reach the traceroute daemon at .*: the connection failed: .*\(code DAEMON_UNAVAILABLE\)$' "$work/dies.err"
 
 finish_checks || { for f in "$work"/*.err "$work"/daemon.* "$work"/silent.out; do echo "--- $f"; cat "$f"; done; exit 1; }
