@@ -1,14 +1,13 @@
 #include "client/batch_command.hpp"
 
 #include <kj/async-io.h>
-#include <kj/async-unix.h>
-#include <signal.h>
 
 #include <cstdio>
 #include <deque>
 #include <fstream>
 #include <iostream>
 
+#include "client/interrupt.hpp"
 #include "client/rpc_client.hpp"
 #include "client/trace_command.hpp"
 #include "shared/result/go_json.hpp"
@@ -112,7 +111,7 @@ int run_batch(const ClientOptions& options, std::vector<std::string> targets) {
     std::cerr << "Error: no targets to trace\n";
     return 2;
   }
-  kj::UnixEventPort::captureSignal(SIGINT);
+  InterruptWatch ctrl_c;
   auto io = kj::setupAsyncIo();
   try {
     DaemonConnection daemon(io, options.socket_path);
@@ -120,7 +119,7 @@ int run_batch(const ClientOptions& options, std::vector<std::string> targets) {
     Batch batch(daemon, options, std::move(targets), kj::mv(paf.fulfiller));
     batch.start();
     bool finished = paf.promise.then([] { return true; })
-                        .exclusiveJoin(io.unixEventPort.onSignal(SIGINT).then([](siginfo_t) { return false; }))
+                        .exclusiveJoin(ctrl_c.next(io).then([] { return false; }))
                         .wait(io.waitScope);
     if (!finished) {
       std::cerr << "interrupted: the traces still running were cancelled\n";

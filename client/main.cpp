@@ -7,8 +7,10 @@
 #include <iostream>
 
 #include "client/batch_command.hpp"
+#include "client/command_line.hpp"
 #include "client/doctor.hpp"
 #include "client/flags.hpp"
+#include "client/output_plan.hpp"
 #include "client/rpc_client.hpp"
 #include "client/trace_command.hpp"
 #include "shared/common/version.hpp"
@@ -30,7 +32,8 @@ int print_version(const std::string& socket_path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+  ddtr::client::use_binary_stdio();
+  std::vector<std::string> args = ddtr::client::command_line_arguments(argc, argv);
   ddtr::client::ParseOutcome parsed;
   try {
     parsed = ddtr::client::parse_command_line(args, std::getenv("DD_TRACEROUTE_SOCKET"));

@@ -1,11 +1,5 @@
 #include "client/output_plan.hpp"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <cstring>
-
 namespace ddtr::client {
 
 OutputPlan plan_output(const ClientOptions& options, const TerminalFacts& terminal) {
@@ -24,23 +18,6 @@ OutputPlan plan_output(const ClientOptions& options, const TerminalFacts& termin
   }
   plan.color = plan.format == OutputFormat::Table && drawable && !options.no_color && !terminal.no_color;
   return plan;
-}
-
-TerminalFacts detect_terminal() {
-  TerminalFacts facts;
-  facts.stdout_tty = ::isatty(STDOUT_FILENO) == 1;
-  facts.stderr_tty = ::isatty(STDERR_FILENO) == 1;
-  const char* term = std::getenv("TERM");
-  facts.dumb = term == nullptr || *term == '\0' || std::strcmp(term, "dumb") == 0;
-  const char* no_color = std::getenv("NO_COLOR");
-  facts.no_color = no_color != nullptr && *no_color != '\0';
-  return facts;
-}
-
-TerminalSize terminal_size(int fd) {
-  winsize size{};
-  if (::ioctl(fd, TIOCGWINSZ, &size) != 0) return {};
-  return TerminalSize{size.ws_col, size.ws_row};
 }
 
 }  // namespace ddtr::client

@@ -28,14 +28,20 @@ struct OutputPlan {
 
 OutputPlan plan_output(const ClientOptions& options, const TerminalFacts& terminal);
 
-// Reads isatty(1), isatty(2), $TERM and $NO_COLOR.
+// What the OS says of stdout and stderr (client/{posix,windows}/terminal.cpp):
+// on POSIX isatty(1), isatty(2) and $TERM; on Windows whether each is a
+// console and whether the console takes escape sequences; $NO_COLOR on both.
 TerminalFacts detect_terminal();
 
-// The terminal's size, {0, 0} when unknown (not a terminal).
+// The size of the terminal stdout is, {0, 0} when unknown (not a terminal).
 struct TerminalSize {
   int columns = 0;
   int rows = 0;
 };
-TerminalSize terminal_size(int fd);
+TerminalSize stdout_terminal_size();
+
+// Makes stdout and stderr write bytes as given: Windows' C runtime would turn
+// every "\n" of the Go document into "\r\n". Nothing to do on POSIX.
+void use_binary_stdio();
 
 }  // namespace ddtr::client

@@ -1,40 +1,11 @@
 #include "client/rpc_client.hpp"
 
 #include <capnp/rpc-twoparty.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 
-#include <cerrno>
-#include <cstring>
-
-#include "platform/linux/unique_fd.hpp"
+#include "client/daemon_endpoint.hpp"
 #include "proto/codec.hpp"
 
 namespace ddtr::client {
-namespace {
-
-Error unavailable(const std::string& path, const std::string& why) {
-  return Error(ErrorCode::DaemonUnavailable,
-               "cannot reach the traceroute daemon at " + path + ": " + why +
-                   " (start it with 'sudo datadog-tracerouted --foreground' or "
-                   "'systemctl start datadog-tracerouted.socket'; use --socket PATH or DD_TRACEROUTE_SOCKET "
-                   "for another socket)");
-}
-
-platform::UniqueFd connect_unix(const std::string& path) {
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  if (path.empty() || path.size() >= sizeof address.sun_path) throw unavailable(path, "socket path too long");
-  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-  platform::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) throw unavailable(path, std::strerror(errno));
-  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    throw unavailable(path, std::strerror(errno));
-  }
-  return fd;
-}
-
-}  // namespace
 
 struct DaemonConnection::State {
   kj::Own<kj::AsyncIoStream> stream;
@@ -47,10 +18,7 @@ struct DaemonConnection::State {
 
 DaemonConnection::DaemonConnection(kj::AsyncIoContext& io, std::string socket_path)
     : io_(io), socket_path_(std::move(socket_path)) {
-  platform::UniqueFd fd = connect_unix(socket_path_);
-  auto stream = io_.lowLevelProvider->wrapSocketFd(
-      fd.release(), kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP | kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
-  state_ = kj::heap<State>(kj::mv(stream));
+  state_ = kj::heap<State>(connect_daemon(io_, socket_path_));
 }
 
 DaemonConnection::~DaemonConnection() = default;
@@ -69,7 +37,7 @@ kj::Promise<TraceOutcome> DaemonConnection::trace(const TraceParams& params, wir
         return proto::read_results(result.getResults());
       },
       [path = socket_path_](kj::Exception&& e) -> TraceOutcome {
-        return unavailable(path, std::string("the connection failed: ") + e.getDescription().cStr());
+        return daemon_unavailable(path, std::string("the connection failed: ") + e.getDescription().cStr());
       });
 }
 
@@ -117,7 +85,7 @@ DaemonStatus DaemonConnection::daemon_status() {
     s.daemon_queued = info.getQueuedTraces();
     return s;
   } catch (const kj::Exception& e) {
-    throw unavailable(socket_path_, std::string("the connection failed: ") + e.getDescription().cStr());
+    throw daemon_unavailable(socket_path_, std::string("the connection failed: ") + e.getDescription().cStr());
   }
 }
 

@@ -1,15 +1,13 @@
 #include "client/trace_command.hpp"
 
 #include <kj/async-io.h>
-#include <kj/async-unix.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
 #include <optional>
 
 #include "client/hop_listener.hpp"
+#include "client/interrupt.hpp"
 #include "client/output_plan.hpp"
 #include "client/rpc_client.hpp"
 #include "client/trace_progress.hpp"
@@ -46,10 +44,9 @@ int run_trace(const ClientOptions& options) {
   }
   // Declared before the event loop, so it outlives every KJ object that
   // refers to it (the listener dies with the connection, the loop last).
-  TraceProgress progress(plan, options.params, stdout, stderr, [] { return terminal_size(STDOUT_FILENO); });
+  TraceProgress progress(plan, options.params, stdout, stderr, [] { return stdout_terminal_size(); });
 
-  // SIGINT becomes an event of the loop (blocked otherwise): no handler, no flag.
-  kj::UnixEventPort::captureSignal(SIGINT);
+  InterruptWatch ctrl_c;
   auto io = kj::setupAsyncIo();
   std::optional<TraceOutcome> outcome;
   try {
@@ -59,9 +56,7 @@ int run_trace(const ClientOptions& options) {
     auto finished = daemon.trace(options.params, kj::mv(listener)).then([](TraceOutcome o) {
       return std::optional<TraceOutcome>(std::move(o));
     });
-    auto interrupted = io.unixEventPort.onSignal(SIGINT).then([](siginfo_t) {
-      return std::optional<TraceOutcome>();
-    });
+    auto interrupted = ctrl_c.next(io).then([] { return std::optional<TraceOutcome>(); });
     // The first to finish wins; the loser is dropped. Dropping the trace call
     // (then the connection, when `daemon` goes out of scope) is what cancels
     // the trace in the daemon.

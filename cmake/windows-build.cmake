@@ -46,3 +46,10 @@ endif()
 add_subdirectory(platform)
 add_subdirectory(windows-service)
 add_subdirectory(tests/windows)
+
+# The client, datadog-traceroute.exe, from the same sources as on Linux (its
+# OS seams in client/windows/), and its tests under wine.
+if(DDTR_MINGW_CAPNP)
+  add_subdirectory(client)
+  add_subdirectory(tests/windows/client)
+endif()

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <cstdlib>
 
 #include "client/hop_printer.hpp"
 #include "client/trace_progress.hpp"
@@ -11,25 +10,30 @@
 namespace ddtr::client {
 namespace {
 
-// An in-memory FILE*, read back as a string.
+// A FILE* read back as a string: a temporary file (std::tmpfile, binary,
+// removed on close), so the test builds with Windows' C runtime too, which
+// has no open_memstream.
 class MemoryFile {
  public:
-  MemoryFile() : file_(::open_memstream(&data_, &size_)) {}
+  MemoryFile() : file_(std::tmpfile()) {}
   ~MemoryFile() {
-    std::fclose(file_);
-    std::free(data_);
+    if (file_ != nullptr) std::fclose(file_);
   }
   MemoryFile(const MemoryFile&) = delete;
   MemoryFile& operator=(const MemoryFile&) = delete;
   std::FILE* get() { return file_; }
   std::string text() {
     std::fflush(file_);
-    return std::string(data_, size_);
+    long end = std::ftell(file_);
+    std::string out(static_cast<std::size_t>(end > 0 ? end : 0), '\0');
+    std::rewind(file_);
+    std::size_t n = std::fread(out.data(), 1, out.size(), file_);
+    out.resize(n);
+    std::fseek(file_, 0, SEEK_END);  // writes go on after what was read
+    return out;
   }
 
  private:
-  char* data_ = nullptr;
-  std::size_t size_ = 0;
   std::FILE* file_;
 };
 

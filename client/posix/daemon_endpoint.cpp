@@ -1,0 +1,37 @@
+#include "client/daemon_endpoint.hpp"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "platform/linux/unique_fd.hpp"
+
+namespace ddtr::client {
+
+Error daemon_unavailable(const std::string& endpoint, const std::string& why) {
+  return Error(ErrorCode::DaemonUnavailable,
+               "cannot reach the traceroute daemon at " + endpoint + ": " + why +
+                   " (start it with 'sudo datadog-tracerouted --foreground' or "
+                   "'systemctl start datadog-tracerouted.socket'; use --socket PATH or DD_TRACEROUTE_SOCKET "
+                   "for another socket)");
+}
+
+kj::Own<kj::AsyncIoStream> connect_daemon(kj::AsyncIoContext& io, const std::string& endpoint) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (endpoint.empty() || endpoint.size() >= sizeof address.sun_path) {
+    throw daemon_unavailable(endpoint, "socket path too long");
+  }
+  std::memcpy(address.sun_path, endpoint.c_str(), endpoint.size() + 1);
+  platform::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) throw daemon_unavailable(endpoint, std::strerror(errno));
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    throw daemon_unavailable(endpoint, std::strerror(errno));
+  }
+  return io.lowLevelProvider->wrapSocketFd(
+      fd.release(), kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP | kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
+}
+
+}  // namespace ddtr::client
