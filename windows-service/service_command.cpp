@@ -22,7 +22,8 @@ constexpr const char* kUsage =
     "  --windows-driver-version N    DD_NPMDRIVER_VERSION of the installed driver (default 0x18)\n"
     "  --log-file PATH               log file (default %ProgramData%\\datadog-traceroute\\daemon.log)\n"
     "  --log-level LEVEL             trace, debug, info, warn or error (default info)\n"
-    "  --config PATH                 policy file\n"
+    "  --config PATH                 policy file (default %ProgramData%\\Datadog\\traceroute\\daemon.json)\n"
+    "  --public-ip-url URL           where --source-public-ip asks (repeatable; default upstream's checkers)\n"
     "  --version, --help\n";
 
 ServiceCommand usage_error(const std::string& message) {
@@ -87,7 +88,7 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
     if (a == "--windows-driver") {
       c.options.windows_driver = true;
     } else if (a == "--pipe" || a == "--windows-driver-version" || a == "--log-file" || a == "--log-level" ||
-               a == "--config") {
+               a == "--config" || a == "--public-ip-url") {
       auto v = value(a.c_str());
       if (!v) return usage_error(a + " needs a value");
       if (a == "--pipe") {
@@ -104,6 +105,11 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
           return usage_error("--log-level must be trace, debug, info, warn or error");
         }
         c.options.log_level = *v;
+      } else if (a == "--public-ip-url") {
+        if (v->rfind("http://", 0) != 0 && v->rfind("https://", 0) != 0) {
+          return usage_error("--public-ip-url must be an http:// or https:// URL");
+        }
+        c.options.public_ip_urls.push_back(*v);
       } else {
         c.options.config_path = *v;
       }
@@ -152,6 +158,7 @@ std::string service_command_line(const std::string& exe, const RunOptions& optio
   if (!options.log_file.empty()) add("--log-file", options.log_file);
   if (options.log_level != defaults.log_level) add("--log-level", options.log_level);
   if (!options.config_path.empty()) add("--config", options.config_path);
+  for (const auto& url : options.public_ip_urls) add("--public-ip-url", url);
   return line;
 }
 
