@@ -2,16 +2,15 @@
 // Schannel's, verified against the Windows trust store with the machine's
 // revocation and proxy settings, so the daemon ships no CA bundle and no TLS
 // library of its own. WinHTTP calls block, so each request runs on a thread
-// owned by an io_context service, which joins them when the io_context goes:
-// no thread ever posts into a destroyed loop. Deviation: WinHTTP cannot be
-// told to dial IPv4 only, as upstream's tcp4 fetcher does (docs/deviations.md).
+// of its own, gated by an io_context service so that no thread ever posts
+// into a destroyed loop. Deviation: WinHTTP cannot be told to dial IPv4 only,
+// as upstream's tcp4 fetcher does (docs/deviations.md).
 #include <windows.h>
 #include <winhttp.h>
 
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -120,69 +119,42 @@ HttpResult fetch(const std::string& url, std::chrono::milliseconds timeout) {
   return response;
 }
 
-// Owns the request threads of one io_context: joined when it shuts down.
+// Runs the blocking requests of one io_context on threads of their own. The
+// threads are detached: WinHTTP's timeouts end them, and cancelling a
+// blocking call from another thread is not something every WinHTTP honours
+// (wine's does not). They reach the loop only through `gate`, which the
+// service closes when the io_context shuts down, so none ever posts into a
+// destroyed loop, and they hold nothing of the loop's.
 class WinHttpService : public boost::asio::execution_context::service {
  public:
   using key_type = WinHttpService;
   static inline boost::asio::execution_context::id id;
 
   explicit WinHttpService(boost::asio::execution_context& owner) : service(owner) {}
-  ~WinHttpService() override { join_all(); }
 
   void start(boost::asio::io_context& io, std::string url, std::chrono::milliseconds timeout,
              std::function<void(HttpResult)> deliver) {
-    std::lock_guard lock(mutex_);
-    if (closed_) return;
-    reap_locked();
-    auto& worker = workers_.emplace_back();
-    worker.thread = std::thread([this, &io, &worker, url = std::move(url), timeout, deliver = std::move(deliver)] {
+    std::thread([gate = gate_, &io, url = std::move(url), timeout, deliver = std::move(deliver)]() mutable {
       HttpResult result = fetch(url, timeout);
-      std::lock_guard lock(mutex_);
-      if (!closed_) boost::asio::post(io, [deliver, result = std::move(result)]() mutable { deliver(std::move(result)); });
-      worker.finished = true;
-    });
+      std::lock_guard lock(gate->mutex);
+      if (!gate->closed) boost::asio::post(io, [deliver = std::move(deliver), result = std::move(result)]() mutable {
+        deliver(std::move(result));
+      });
+    }).detach();
   }
 
  private:
-  struct Worker {
-    std::thread thread;
-    bool finished = false;
+  struct Gate {
+    std::mutex mutex;
+    bool closed = false;
   };
 
   void shutdown() override {
-    {
-      std::lock_guard lock(mutex_);
-      closed_ = true;
-    }
-    join_all();
+    std::lock_guard lock(gate_->mutex);
+    gate_->closed = true;
   }
 
-  void join_all() {
-    std::list<Worker> workers;
-    {
-      std::lock_guard lock(mutex_);
-      workers.swap(workers_);
-    }
-    for (auto& w : workers) {
-      if (w.thread.joinable()) w.thread.join();
-    }
-  }
-
-  // Joins the threads that are done (under the lock: they finish right after).
-  void reap_locked() {
-    for (auto it = workers_.begin(); it != workers_.end();) {
-      if (it->finished) {
-        it->thread.join();
-        it = workers_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-
-  std::mutex mutex_;
-  std::list<Worker> workers_;  // a list: a worker's address stays put
-  bool closed_ = false;
+  std::shared_ptr<Gate> gate_ = std::make_shared<Gate>();
 };
 
 }  // namespace
@@ -208,8 +180,12 @@ void http_get(boost::asio::io_context& io, const std::string& url, std::chrono::
   once->timer.async_wait([once](const boost::system::error_code& ec) {
     if (!ec) once->answer(Error(ErrorCode::Timeout, "failed to fetch req: context deadline exceeded"));
   });
-  boost::asio::use_service<WinHttpService>(io).start(io, url, timeout,
-                                                     [once](HttpResult result) { once->answer(std::move(result)); });
+  // The thread holds the request weakly: the loop owns it (its timer), and
+  // it must never be destroyed on another thread.
+  std::weak_ptr<Once> weak = once;
+  boost::asio::use_service<WinHttpService>(io).start(io, url, timeout, [weak](HttpResult result) {
+    if (auto once = weak.lock()) once->answer(std::move(result));
+  });
 }
 
 }  // namespace ddtr::enrich
