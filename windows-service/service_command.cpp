@@ -15,6 +15,7 @@ constexpr const char* kUsage =
     "  uninstall    stop and remove the service\n"
     "  run          run as the service (what the SCM starts)\n"
     "  foreground   run on this console until Ctrl-C\n"
+    "  check-config validate the policy file (--config) and exit; also spelled --check-config\n"
     "\n"
     "Options (install, run, foreground):\n"
     "  --pipe NAME                   named pipe to serve (default \\\\.\\pipe\\datadog-traceroute)\n"
@@ -75,6 +76,7 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
   else if (first == "uninstall") c.action = Action::Uninstall;
   else if (first == "run") c.action = Action::Run;
   else if (first == "foreground") c.action = Action::Foreground;
+  else if (first == "check-config" || first == "--check-config") c.action = Action::CheckConfig;
   else return usage_error("unknown command \"" + first + "\"");
 
   for (std::size_t i = 1; i < args.size(); ++i) {
@@ -85,6 +87,9 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
       return args[++i];
     };
     if (*c.action == Action::Uninstall) return usage_error("uninstall takes no options (got \"" + a + "\")");
+    if (*c.action == Action::CheckConfig && a != "--config") {
+      return usage_error("check-config takes only --config (got \"" + a + "\")");
+    }
     if (a == "--windows-driver") {
       c.options.windows_driver = true;
     } else if (a == "--pipe" || a == "--windows-driver-version" || a == "--log-file" || a == "--log-level" ||

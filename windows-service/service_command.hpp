@@ -18,6 +18,7 @@ enum class Action {
   Uninstall,   // stop if running, then delete the service
   Run,         // what the SCM starts: hand the process to the service dispatcher
   Foreground,  // the same daemon on a console, Ctrl-C stops it (tests, debugging)
+  CheckConfig,  // validate the policy file and exit (the Unix daemon's --check-config)
 };
 
 struct RunOptions {
