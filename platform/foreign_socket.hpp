@@ -1,13 +1,21 @@
 // Asio waiting for readiness on a socket another library owns and closes
 // (c-ares's): wait_read / wait_write, cancel, and release() without closing.
-// POSIX: a stream_descriptor on the fd. Windows: a udp::socket assigned the
-// SOCKET (datagram-typed, so Asio uses its select reactor for both waits
-// rather than a zero-byte overlapped read the owner would then race).
+// POSIX: a stream_descriptor on the fd, released without closing. Windows:
+// Asio cannot give a SOCKET back everywhere (release() needs
+// FileReplaceCompletionInformation, which wine lacks, and then the socket
+// would be closed under its owner), so the watch holds its own duplicate
+// (WSADuplicateSocketW: the same socket, a handle of its own), assigned to a
+// udp::socket (datagram-typed: Asio's select reactor does both waits, never
+// a zero-byte overlapped read that would race the owner's), and closes that.
+// A socket that cannot be duplicated gets a closed watch: its waits fail
+// with bad_descriptor.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 
 #ifdef _WIN32
+#include <winsock2.h>
+
 #include <boost/asio/ip/udp.hpp>
 #else
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -20,8 +28,13 @@ class ForeignSocketWatch {
 #ifdef _WIN32
   using Native = boost::asio::ip::udp::socket::native_handle_type;
   ForeignSocketWatch(boost::asio::io_context& io, Native socket) : socket_(io) {
-    boost::system::error_code ignored;
-    socket_.assign(boost::asio::ip::udp::v4(), socket, ignored);
+    WSAPROTOCOL_INFOW info{};
+    if (::WSADuplicateSocketW(socket, ::GetCurrentProcessId(), &info) != 0) return;
+    SOCKET own = ::WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
+    if (own == INVALID_SOCKET) return;
+    boost::system::error_code ec;
+    socket_.assign(boost::asio::ip::udp::v4(), own, ec);
+    if (ec) ::closesocket(own);
   }
   template <typename Handler>
   void async_wait_read(Handler&& handler) {
@@ -44,12 +57,12 @@ class ForeignSocketWatch {
   }
 #endif
 
-  // Cancels the waits and gives the socket back to its owner.
+  // Cancels the waits and leaves the socket to its owner.
   void release() {
     boost::system::error_code ignored;
     socket_.cancel(ignored);
 #ifdef _WIN32
-    socket_.release(ignored);
+    socket_.close(ignored);  // the duplicate only
 #else
     socket_.release();
 #endif

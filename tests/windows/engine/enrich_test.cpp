@@ -15,6 +15,7 @@
 #include "daemon/enrich/publicip/http_get.hpp"
 #include "daemon/enrich/publicip/public_ip.hpp"
 #include "daemon/enrich/reversedns/reverse_dns.hpp"
+#include "platform/foreign_socket.hpp"
 #include "platform/windows/common/winsock_session.hpp"
 
 namespace ddtr::enrich {
@@ -162,3 +163,36 @@ TEST(WindowsReverseDns, LoopbackLookupCompletesOnTheLoop) {
 
 }  // namespace
 }  // namespace ddtr::enrich
+
+namespace ddtr::platform {
+namespace {
+
+// c-ares owns its sockets: a watch given one back must leave it open.
+TEST(WindowsForeignSocketWatch, ReleaseLeavesTheSocketOpen) {
+  windows::WinsockSession winsock;
+  SOCKET s = ::socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+  ASSERT_NE(s, INVALID_SOCKET);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  int len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  {
+    boost::asio::io_context io;
+    ForeignSocketWatch watch(io, s);
+    bool readable = false;
+    watch.async_wait_read([&](const boost::system::error_code& ec) { readable = !ec; });
+    // A datagram to itself makes it readable.
+    ::sendto(s, "x", 1, 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    io.run_one();
+    EXPECT_TRUE(readable);
+    watch.release();
+  }
+  char byte = 0;
+  EXPECT_EQ(::recv(s, &byte, 1, 0), 1) << "still open and ours after the watch: " << ::WSAGetLastError();
+  EXPECT_EQ(::closesocket(s), 0) << "closed once, by its owner: " << ::WSAGetLastError();
+}
+
+}  // namespace
+}  // namespace ddtr::platform
