@@ -38,15 +38,6 @@ if(DDTR_MINGW_CAPNP)
   include(/usr/lib/x86_64-linux-gnu/cmake/CapnProto/CapnProtoMacros.cmake)
 endif()
 
-add_subdirectory(shared/common)
-add_subdirectory(shared/result)
-if(DDTR_MINGW_CAPNP)
-  add_subdirectory(proto)
-endif()
-add_subdirectory(platform)
-add_subdirectory(windows-service)
-add_subdirectory(tests/windows)
-
 # --- the engine, probes, policy and gateway for mingw --------------------------
 # (issue 6, the engine part; its own block.) nlohmann/json, spdlog and fmt
 # header-only from Debian's copies (the symlink directory), c-ares as built by
@@ -74,3 +65,13 @@ if(DDTR_MINGW_CARES AND DDTR_MINGW_CAPNP)
   add_subdirectory(daemon/gateway)
   add_subdirectory(daemon/rpc)  # tr_rpc_core only: the Tracer, the connection counts
 endif()
+
+add_subdirectory(shared/common)
+add_subdirectory(shared/result)
+if(DDTR_MINGW_CAPNP)
+  add_subdirectory(proto)
+endif()
+add_subdirectory(platform)
+add_subdirectory(windows-service)
+add_subdirectory(tests/windows)
+

@@ -117,8 +117,8 @@ kj::Promise<void> TracerImpl::info(InfoContext context) {
   protocols.set(0, "icmp");
   protocols.set(1, "udp");
   protocols.set(2, "tcp");
-  // Windows: the account beside the SID the policy names it by.
-  info.setCallerUser(who_.account.empty() ? who_.user_name : who_.account + " (" + who_.user_name + ")");
+  info.setCallerUser(who_.user_name);
+  info.setCallerAccount(who_.account);  // Windows: the account of the SID the policy names it by
   auto groups = info.initCallerGroups(static_cast<unsigned>(who_.group_names.size()));
   for (unsigned i = 0; i < who_.group_names.size(); ++i) groups.set(i, who_.group_names[i]);
   info.setRole(std::string(policy::role_name(role.role)));

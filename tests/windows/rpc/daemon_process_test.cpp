@@ -113,7 +113,7 @@ struct TraceSeen {
 };
 
 struct InfoSeen {
-  std::string role, rule, user, config_path, audit_path;
+  std::string role, rule, user, account, config_path, audit_path;
   std::uint32_t max_ttl = 0;
   std::vector<std::string> protocols, allowed;
   std::uint32_t connections = 0;
@@ -165,6 +165,7 @@ class Client {
     seen.role = info.getRole();
     seen.rule = info.getRoleRule();
     seen.user = info.getCallerUser();
+    seen.account = info.getCallerAccount();
     seen.config_path = info.getConfigPath();
     seen.audit_path = info.getAuditLogPath();
     seen.max_ttl = static_cast<std::uint32_t>(info.getLimits().getMaxTtl());
@@ -262,7 +263,8 @@ TEST_F(WindowsDaemonProcess, InfoReportsThePolicysRoleAndLimits) {
   EXPECT_EQ(info.protocols, (std::vector<std::string>{"icmp", "udp", "tcp"}));
   EXPECT_EQ(info.config_path, scratch.policy);
   EXPECT_EQ(info.audit_path, scratch.audit);
-  EXPECT_EQ(info.user.find("S-1-") == std::string::npos, false) << info.user;
+  EXPECT_EQ(info.user.rfind("S-1-", 0), 0u) << "the SID, as policy files name callers: " << info.user;
+  EXPECT_FALSE(info.account.empty()) << "and its account beside it";
   EXPECT_EQ(info.connections, 1u);
   Client second(io, pipe);
   EXPECT_EQ(second.info().connections, 2u) << "both connections count under this caller's SID";

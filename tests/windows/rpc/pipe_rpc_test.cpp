@@ -22,7 +22,7 @@ namespace ddtr::winservice {
 namespace {
 
 struct InfoSeen {
-  std::string version, user, trace_error;
+  std::string version, user, account, trace_error;
   std::int32_t pid = 0;
   std::uint32_t uid = 0;
   std::size_t groups = 0;
@@ -40,6 +40,7 @@ InfoSeen ask_daemon(const std::wstring& pipe_name) {
   InfoSeen seen;
   seen.version = info.getVersion();
   seen.user = info.getCallerUser();
+  seen.account = info.getCallerAccount();
   seen.pid = info.getCallerPid();
   seen.uid = info.getCallerUid();
   seen.groups = info.getCallerGroups().size();
@@ -71,7 +72,8 @@ TEST(WindowsPipeRpc, InfoOverThePipeKnowsTheCaller) {
     EXPECT_EQ(seen.version, "0.1.0");
     EXPECT_EQ(seen.pid, static_cast<std::int32_t>(::GetCurrentProcessId()));
     EXPECT_EQ(seen.uid, policy::kNoUid);
-    EXPECT_NE(seen.user.find("S-1-"), std::string::npos) << "the account and its SID: " << seen.user;
+    EXPECT_EQ(seen.user.rfind("S-1-", 0), 0u) << seen.user;
+    EXPECT_FALSE(seen.account.empty()) << "wine's account of that SID";
     EXPECT_GT(seen.groups, 0u);
     // An empty request goes through the gateway and the engine, which cannot resolve "".
     EXPECT_NE(seen.trace_error.find("failed to resolve host"), std::string::npos) << seen.trace_error;
