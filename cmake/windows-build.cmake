@@ -74,4 +74,3 @@ endif()
 add_subdirectory(platform)
 add_subdirectory(windows-service)
 add_subdirectory(tests/windows)
-
