@@ -38,6 +38,34 @@ if(DDTR_MINGW_CAPNP)
   include(/usr/lib/x86_64-linux-gnu/cmake/CapnProto/CapnProtoMacros.cmake)
 endif()
 
+# --- the engine, probes, policy and gateway for mingw --------------------------
+# (issue 6, the engine part; its own block.) nlohmann/json, spdlog and fmt
+# header-only from Debian's copies (the symlink directory), c-ares as built by
+# scripts/windows; the public IP's HTTPS through WinHTTP, so no OpenSSL.
+if(NOT TARGET nlohmann_json::nlohmann_json)
+  add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
+  target_include_directories(nlohmann_json::nlohmann_json SYSTEM INTERFACE ${DDTR_MINGW_HEADERS})
+endif()
+if(NOT TARGET spdlog::spdlog)
+  add_library(spdlog::spdlog INTERFACE IMPORTED)
+  target_include_directories(spdlog::spdlog SYSTEM INTERFACE ${DDTR_MINGW_HEADERS})
+  target_compile_definitions(spdlog::spdlog INTERFACE FMT_HEADER_ONLY)  # Debian's spdlog uses the external fmt
+endif()
+set(DDTR_MINGW_CARES "" CACHE PATH "c-ares built for mingw (scripts/windows)")
+if(DDTR_MINGW_CARES AND DDTR_MINGW_CAPNP)
+  add_library(ddtr::cares STATIC IMPORTED)
+  set_target_properties(ddtr::cares PROPERTIES IMPORTED_LOCATION ${DDTR_MINGW_CARES}/lib/libcares.a)
+  target_include_directories(ddtr::cares SYSTEM INTERFACE ${DDTR_MINGW_CARES}/include)
+  target_compile_definitions(ddtr::cares INTERFACE CARES_STATICLIB)
+  target_link_libraries(ddtr::cares INTERFACE ws2_32 advapi32 iphlpapi)
+  add_subdirectory(daemon/probes)
+  add_subdirectory(daemon/enrich)
+  add_subdirectory(daemon/engine)
+  add_subdirectory(daemon/policy)
+  add_subdirectory(daemon/gateway)
+  add_subdirectory(daemon/rpc)  # tr_rpc_core only: the Tracer, the connection counts
+endif()
+
 add_subdirectory(shared/common)
 add_subdirectory(shared/result)
 if(DDTR_MINGW_CAPNP)

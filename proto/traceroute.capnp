@@ -160,6 +160,7 @@ struct DaemonInfo {
   auditLogHealthy @16 :Bool;
   runningTraces @17 :UInt32;    # daemon-wide
   queuedTraces @18 :UInt32;
+  callerAccount @19 :Text;      # Windows: the account ("DOMAIN\user") of the SID in callerUser; "" elsewhere
 }
 
 struct RoleLimits {

@@ -2,18 +2,57 @@
 
 #include <kj/async-io.h>
 #include <kj/async-win32.h>
+#include <spdlog/spdlog.h>
 
 #include <thread>
 
+#include "daemon/engine/engine.hpp"
+#include "daemon/gateway/kj_mailbox.hpp"
+#include "daemon/gateway/trace_gateway.hpp"
+#include "daemon/policy/policy_state.hpp"
+#include "daemon/rpc/connection_registry.hpp"
+#include "daemon/rpc/tracer_impl.hpp"
 #include "platform/capabilities.hpp"
 #include "platform/windows/driver/driver_starter.hpp"
 #include "shared/common/version.hpp"
 #include "windows-service/pipe_rpc_server.hpp"
-#include "windows-service/pipe_tracer.hpp"
+#include "windows-service/policy_paths.hpp"
+#include "windows-service/spdlog_sink.hpp"
 
 namespace ddtr::winservice {
+namespace {
+
+// As the Unix daemon's accept (daemon/rpc/rpc_server.cpp): past the
+// daemon-wide limit the connection is closed at once; past the caller's own
+// it is answered with QUOTA_EXCEEDED for a while, then closed.
+std::optional<PipeRpcServer::Session> open_session(rpcserver::DaemonContext& daemon, const policy::Identity& who) {
+  auto rules = daemon.gateway.policy().rules();
+  auto role = rules->role_of(who);
+  const auto& limits = rules->limits(role.role);
+  if (daemon.connections.total() >= rules->config().global_max_connections) {
+    spdlog::warn("closing a connection from user={} pid={}: the daemon has {} open (global.max_connections)",
+                 who.user_name, who.pid, daemon.connections.total());
+    return std::nullopt;
+  }
+  const std::uint64_t principal = policy::principal_key(who);
+  std::optional<Error> refusal;
+  if (daemon.connections.of_user(principal) >= limits.max_connections) {
+    std::string role_text(policy::role_name(role.role));
+    refusal = Error(ErrorCode::QuotaExceeded,
+                    "too many connections: user " + who.user_name + " has " +
+                        std::to_string(daemon.connections.of_user(principal)) + " open, the most role \"" + role_text +
+                        "\" allows (roles." + role_text + ".max_connections " + std::to_string(limits.max_connections) + ")");
+  }
+  PipeRpcServer::Session session{nullptr, nullptr, refusal.has_value()};
+  session.holds = std::shared_ptr<rpcserver::ConnectionRegistry::Lease>(daemon.connections.open(principal));
+  session.bootstrap = kj::heap<rpcserver::TracerImpl>(daemon, who, std::move(refusal));
+  return session;
+}
+
+}  // namespace
 
 int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& stop, const std::function<void()>& started) {
+  SpdlogToServiceLog spdlog_sink(log, options.log_level);
   // As upstream's server: the driver starts once, at start-up, only when the
   // daemon is told to use it; a failure stops the start.
   std::unique_ptr<platform::windows::driver::DriverStarter> driver;
@@ -32,31 +71,46 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
   if (driver) capabilities.push_back("ddnpm");
   try {
     auto io = kj::setupAsyncIo();
-    PipeRpcServer server(
-        io, {std::wstring(options.pipe_name.begin(), options.pipe_name.end())},
-        [capabilities](const policy::Identity& who) { return kj::heap<PipeTracer>(who, capabilities); },
-        [&log](const std::string& line) { log.info(line); });
-    log.info(std::string("datadog-tracerouted ") + kVersion + " listening on " + options.pipe_name);
-    started();
-    // KJ 0.9.2's IOCP port cannot wait on a handle ("unimplemented: wait for
-    // win32 handles"): a thread waits on the stop event and wakes the loop.
-    auto stopped = kj::newPromiseAndCrossThreadFulfiller<void>();
-    HANDLE wake = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);  // ends the waiter if the loop ends first
-    platform::windows::UniqueHandle wake_owner(wake);
-    std::thread waiter([&stop, wake, fulfiller = stopped.fulfiller.get()] {
-      HANDLE events[] = {stop.handle(), wake};
-      if (::WaitForMultipleObjects(2, events, FALSE, INFINITE) == WAIT_OBJECT_0) fulfiller->fulfill();
-    });
-    struct Join {
-      std::thread& t;
-      HANDLE wake;
-      ~Join() {
-        ::SetEvent(wake);
-        t.join();
-      }
-    } join{waiter, wake};
-    server.run().exclusiveJoin(kj::mv(stopped.promise)).wait(io.waitScope);
-    log.info("stopping");
+    const bool config_is_default = options.config_path.empty();
+    policy::PolicyState policy(config_is_default ? default_policy_path() : options.config_path, config_is_default);
+    log.info("policy: " + policy.config_path() + (policy.config_file_exists() ? "" : " (not found: built-in defaults)") +
+             "; audit log: " + (policy.audit().path().empty() ? std::string("disabled") : policy.audit().path()));
+    auto mailbox = std::make_shared<gateway::KjMailbox>();
+    engine::EngineOptions engine_options;
+    if (!options.public_ip_urls.empty()) engine_options.public_ip.urls = options.public_ip_urls;
+    engine::Engine engine(std::move(engine_options));
+    {
+      rpcserver::ConnectionRegistry connections;
+      gateway::TraceGateway gateway(engine, mailbox, policy);
+      rpcserver::DaemonContext context{gateway, connections, capabilities};
+      PipeRpcServer server(
+          io, {std::wstring(options.pipe_name.begin(), options.pipe_name.end())},
+          [&context](const policy::Identity& who) { return open_session(context, who); },
+          [&log](const std::string& line) { log.info(line); });
+      log.info(std::string("datadog-tracerouted ") + kVersion + " listening on " + options.pipe_name);
+      started();
+      // KJ 0.9.2's IOCP port cannot wait on a handle ("unimplemented: wait for
+      // win32 handles"): a thread waits on the stop event and wakes the loop.
+      auto stopped = kj::newPromiseAndCrossThreadFulfiller<void>();
+      HANDLE wake = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);  // ends the waiter if the loop ends first
+      platform::windows::UniqueHandle wake_owner(wake);
+      std::thread waiter([&stop, wake, fulfiller = stopped.fulfiller.get()] {
+        HANDLE events[] = {stop.handle(), wake};
+        if (::WaitForMultipleObjects(2, events, FALSE, INFINITE) == WAIT_OBJECT_0) fulfiller->fulfill();
+      });
+      struct Join {
+        std::thread& t;
+        HANDLE wake;
+        ~Join() {
+          ::SetEvent(wake);
+          t.join();
+        }
+      } join{waiter, wake};
+      server.run().exclusiveJoin(kj::mv(stopped.promise)).exclusiveJoin(mailbox->run()).wait(io.waitScope);
+      log.info("stopping");
+    }  // the pipe server and every connection go first, which cancels their traces
+    mailbox->close();
+    engine.cancel_all();
   } catch (const std::exception& e) {
     log.error(e.what());
     return 1;

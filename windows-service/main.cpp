@@ -3,8 +3,10 @@
 
 #include <iostream>
 
+#include "daemon/policy/policy_config.hpp"
 #include "shared/common/error.hpp"
 #include "windows-service/daemon_run.hpp"
+#include "windows-service/policy_paths.hpp"
 #include "windows-service/service_command.hpp"
 #include "windows-service/service_host.hpp"
 #include "windows-service/service_installer.hpp"
@@ -46,6 +48,18 @@ int main(int argc, char** argv) {
                                 return run_daemon(options, log, stop, started);
                               },
                               log);
+      }
+      case Action::CheckConfig: {
+        const bool is_default = options.config_path.empty();
+        const std::string path = is_default ? default_policy_path() : options.config_path;
+        try {
+          ddtr::policy::load_policy_config(path, is_default);
+        } catch (const ddtr::Error& e) {
+          std::cout << e.what() << "\n";
+          return 1;
+        }
+        std::cout << path << ": ok\n";
+        return 0;
       }
       case Action::Foreground: {
         ServiceLog log(options.log_file, options.log_level, false, true);

@@ -23,10 +23,12 @@ struct Connection {
   kj::Own<kj::AsyncIoStream> stream;
   capnp::TwoPartyVatNetwork network;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
-  Connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap)
+  std::shared_ptr<void> holds;  // released after the RPC system is gone
+  Connection(kj::Own<kj::AsyncIoStream> s, capnp::Capability::Client bootstrap, std::shared_ptr<void> h)
       : stream(kj::mv(s)),
         network(*stream, capnp::rpc::twoparty::Side::SERVER),
-        rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))) {}
+        rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))),
+        holds(std::move(h)) {}
 };
 
 }  // namespace
@@ -90,11 +92,15 @@ kj::Promise<void> PipeRpcServer::run() {
 
 void PipeRpcServer::serve(std::unique_ptr<PipeStream> stream) {
   policy::Identity who = policy_identity(*stream->peer());
-  log_("connection from pid=" + std::to_string(who.pid) + " user=" + who.user_name);
+  log_("connection from pid=" + std::to_string(who.pid) + " user=" + who.user_name +
+       (who.account.empty() ? std::string() : " (" + who.account + ")"));
+  std::optional<Session> session = bootstrap_(who);
+  if (!session) return;  // over the daemon-wide limit: dropping the stream closes it
   auto connection = kj::heap<Connection>(platform::windows::pipe::kj_pipe_stream(io_.win32EventPort, std::move(stream)),
-                                         bootstrap_(who));
+                                         kj::mv(session->bootstrap), std::move(session->holds));
   ++connections_;
   kj::Promise<void> ends = connection->network.onDisconnect();
+  if (session->refused) ends = ends.exclusiveJoin(io_.provider->getTimer().afterDelay(kRefusedLifetime));
   auto pid = who.pid;
   tasks_.add(ends.attach(kj::mv(connection)).then([this, pid]() {
     --connections_;

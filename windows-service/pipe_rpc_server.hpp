@@ -1,16 +1,20 @@
 // Cap'n Proto on the daemon's named pipe: a thread waits for clients
 // (PipeServer::accept blocks), the KJ thread runs one two-party RPC system per
 // connection whose bootstrap capability knows the caller's identity, read
-// from the pipe. The Windows counterpart of daemon/rpc/rpc_server. Windows only.
+// from the pipe; the bootstrap callback also decides whether a connection is
+// over its limits (refused: answered for a while, then closed; or closed at
+// once). The Windows counterpart of daemon/rpc/rpc_server. Windows only.
 #pragma once
 
 #include <capnp/capability.h>
 #include <kj/async-io.h>
+#include <kj/time.h>
 
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "daemon/policy/identity.hpp"
@@ -20,7 +24,16 @@ namespace ddtr::winservice {
 
 class PipeRpcServer {
  public:
-  using Bootstrap = std::function<capnp::Capability::Client(const policy::Identity& who)>;
+  // One connection's capability and what it holds while it lives (its
+  // connection-count lease). `refused`: closed after kRefusedLifetime.
+  struct Session {
+    capnp::Capability::Client bootstrap;
+    std::shared_ptr<void> holds;
+    bool refused = false;
+  };
+  static constexpr auto kRefusedLifetime = 5 * kj::SECONDS;  // as the Unix daemon's
+  // nullopt: close the connection now.
+  using Bootstrap = std::function<std::optional<Session>(const policy::Identity& who)>;
   using Logger = std::function<void(const std::string& line)>;
 
   // Creates the pipe (throws ddtr::Error if it cannot) and starts accepting.

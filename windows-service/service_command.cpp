@@ -15,6 +15,7 @@ constexpr const char* kUsage =
     "  uninstall    stop and remove the service\n"
     "  run          run as the service (what the SCM starts)\n"
     "  foreground   run on this console until Ctrl-C\n"
+    "  check-config validate the policy file (--config) and exit; also spelled --check-config\n"
     "\n"
     "Options (install, run, foreground):\n"
     "  --pipe NAME                   named pipe to serve (default \\\\.\\pipe\\datadog-traceroute)\n"
@@ -22,7 +23,8 @@ constexpr const char* kUsage =
     "  --windows-driver-version N    DD_NPMDRIVER_VERSION of the installed driver (default 0x18)\n"
     "  --log-file PATH               log file (default %ProgramData%\\datadog-traceroute\\daemon.log)\n"
     "  --log-level LEVEL             trace, debug, info, warn or error (default info)\n"
-    "  --config PATH                 policy file\n"
+    "  --config PATH                 policy file (default %ProgramData%\\Datadog\\traceroute\\daemon.json)\n"
+    "  --public-ip-url URL           where --source-public-ip asks (repeatable; default upstream's checkers)\n"
     "  --version, --help\n";
 
 ServiceCommand usage_error(const std::string& message) {
@@ -74,6 +76,7 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
   else if (first == "uninstall") c.action = Action::Uninstall;
   else if (first == "run") c.action = Action::Run;
   else if (first == "foreground") c.action = Action::Foreground;
+  else if (first == "check-config" || first == "--check-config") c.action = Action::CheckConfig;
   else return usage_error("unknown command \"" + first + "\"");
 
   for (std::size_t i = 1; i < args.size(); ++i) {
@@ -84,10 +87,13 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
       return args[++i];
     };
     if (*c.action == Action::Uninstall) return usage_error("uninstall takes no options (got \"" + a + "\")");
+    if (*c.action == Action::CheckConfig && a != "--config") {
+      return usage_error("check-config takes only --config (got \"" + a + "\")");
+    }
     if (a == "--windows-driver") {
       c.options.windows_driver = true;
     } else if (a == "--pipe" || a == "--windows-driver-version" || a == "--log-file" || a == "--log-level" ||
-               a == "--config") {
+               a == "--config" || a == "--public-ip-url") {
       auto v = value(a.c_str());
       if (!v) return usage_error(a + " needs a value");
       if (a == "--pipe") {
@@ -104,6 +110,11 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
           return usage_error("--log-level must be trace, debug, info, warn or error");
         }
         c.options.log_level = *v;
+      } else if (a == "--public-ip-url") {
+        if (v->rfind("http://", 0) != 0 && v->rfind("https://", 0) != 0) {
+          return usage_error("--public-ip-url must be an http:// or https:// URL");
+        }
+        c.options.public_ip_urls.push_back(*v);
       } else {
         c.options.config_path = *v;
       }
@@ -152,6 +163,7 @@ std::string service_command_line(const std::string& exe, const RunOptions& optio
   if (!options.log_file.empty()) add("--log-file", options.log_file);
   if (options.log_level != defaults.log_level) add("--log-level", options.log_level);
   if (!options.config_path.empty()) add("--config", options.config_path);
+  for (const auto& url : options.public_ip_urls) add("--public-ip-url", url);
   return line;
 }
 

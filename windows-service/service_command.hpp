@@ -18,6 +18,7 @@ enum class Action {
   Uninstall,   // stop if running, then delete the service
   Run,         // what the SCM starts: hand the process to the service dispatcher
   Foreground,  // the same daemon on a console, Ctrl-C stops it (tests, debugging)
+  CheckConfig,  // validate the policy file and exit (the Unix daemon's --check-config)
 };
 
 struct RunOptions {
@@ -25,7 +26,8 @@ struct RunOptions {
   bool windows_driver = false;           // start ddnpm at start-up (upstream server's --windows-driver)
   std::uint64_t driver_version = 0x18;   // DD_NPMDRIVER_VERSION of the installed ddnpm.sys
   std::string log_file;                  // "" = %ProgramData%\datadog-traceroute\daemon.log
-  std::string config_path;               // the policy file ("" = the default)
+  std::string config_path;               // the policy file ("" = %ProgramData%\Datadog\traceroute\daemon.json)
+  std::vector<std::string> public_ip_urls;  // --source-public-ip's checkers ("" = upstream's), as the Unix daemon's
   std::string log_level = "info";
   bool operator==(const RunOptions&) const = default;
 };

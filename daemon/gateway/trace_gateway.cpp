@@ -82,6 +82,8 @@ struct TraceGateway::Call::State {
 
   std::string describe_caller() const {
     if (audit.source == "http") return "http=" + printable(audit.who.user_name) + " remote=" + audit.remote;
+    // Windows callers have no uid: their SID says who they are.
+    if (audit.who.uid == policy::kNoUid) return "user=" + printable(audit.who.user_name) + " pid=" + std::to_string(audit.who.pid);
     return "uid=" + std::to_string(audit.who.uid) + " pid=" + std::to_string(audit.who.pid);
   }
 };

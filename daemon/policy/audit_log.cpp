@@ -1,15 +1,12 @@
 #include "daemon/policy/audit_log.hpp"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <ctime>
-#include <filesystem>
 #include <nlohmann/json.hpp>
+
+#include "platform/utc_time.hpp"
 
 namespace ddtr::policy {
 namespace {
@@ -19,8 +16,7 @@ std::string rfc3339_utc(std::chrono::system_clock::time_point time) {
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch - seconds).count();
   std::time_t t = seconds.count();
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
+  std::tm tm = platform::utc_tm(t);
   char buffer[40];
   std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
   std::snprintf(buffer + n, sizeof buffer - n, ".%06lldZ", static_cast<long long>(micros));
@@ -48,6 +44,7 @@ std::string audit_line(const AuditRecord& r) {
     line["user"] = r.who.user_name;
     line["gid"] = r.who.gid;
     line["pid"] = r.who.pid;
+    if (!r.who.account.empty()) line["account"] = r.who.account;  // Windows: the SID's account name
   }
   line["role"] = r.role;
   line["target"] = r.params.hostname;
@@ -77,43 +74,26 @@ std::string audit_line(const AuditRecord& r) {
   return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-platform::UniqueFd AuditLog::open_file(const std::string& path) {
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
-    std::filesystem::create_directories(parent, ec);
-    if (ec) throw Error(ErrorCode::Unknown, "cannot create the audit log directory " + parent.string() + ": " + ec.message());
-    ::chmod(parent.c_str(), 0750);
-  }
-  platform::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640));
-  if (!fd.valid()) {
-    throw Error(ErrorCode::Unknown, "cannot open the audit log " + path + ": " + std::strerror(errno));
-  }
-  return fd;
-}
-
 AuditLog::AuditLog(std::string path) : path_(std::move(path)) {
-  if (!path_.empty()) fd_ = open_file(path_);
+  if (!path_.empty()) file_ = platform::AppendFile::open(path_);
 }
 
 void AuditLog::reopen(std::string path) {
-  platform::UniqueFd fd;
-  if (!path.empty()) fd = open_file(path);
-  fd_ = std::move(fd);
+  platform::AppendFile file;
+  if (!path.empty()) file = platform::AppendFile::open(path);
+  file_ = std::move(file);
   path_ = std::move(path);
   healthy_ = true;
 }
 
 void AuditLog::write(const AuditRecord& record) {
-  if (!fd_.valid()) return;
+  if (!file_.valid()) return;
   std::string line = audit_line(record) + "\n";
-  // One write(2) per line: O_APPEND keeps lines whole even if the file is shared.
-  ssize_t written = ::write(fd_.get(), line.data(), line.size());
-  bool ok = written == static_cast<ssize_t>(line.size());
+  std::string error;
+  bool ok = file_.append(line, error);
   if (!ok && healthy_) {
-    int err = written < 0 ? errno : ENOSPC;
     spdlog::error("audit log {}: write failed ({}); traces go on, audit lines are lost until writing works again",
-                  path_, std::strerror(err));
+                  path_, error);
   } else if (ok && !healthy_) {
     spdlog::warn("audit log {}: writing works again", path_);
   }

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "daemon/policy/identity.hpp"
-#include "platform/linux/unique_fd.hpp"
+#include "platform/append_file.hpp"
 #include "shared/common/error.hpp"
 #include "shared/common/trace_params.hpp"
 
@@ -48,10 +48,8 @@ class AuditLog {
   bool healthy() const { return healthy_; }
 
  private:
-  static platform::UniqueFd open_file(const std::string& path);
-
   std::string path_;
-  platform::UniqueFd fd_;
+  platform::AppendFile file_;
   bool healthy_ = true;
 };
 

@@ -51,6 +51,7 @@ RoleDecision Policy::role_of(const Identity& who) const {
   std::string list = matching_list(config_.rule(Role::Denied), who);
   if (!list.empty()) return {Role::Denied, "access.denied." + list};
   if (who.uid == 0) return {Role::Admin, "root"};
+  if (who.os_admin) return {Role::Admin, "administrators"};
   for (Role role : {Role::Admin, Role::User}) {
     list = matching_list(config_.rule(role), who);
     if (!list.empty()) return {role, "access." + std::string(role_name(role)) + "." + list};

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -358,7 +359,7 @@ PolicyConfig parse_policy_config(std::string_view json_text) {
                         {"mode", [&](const json& v, const std::string& p) { config.socket_mode = read_mode(v, p); }}});
         }}});
   if (config.http.enabled) check_http_exposure(config.http, config.http.listen);
-  if (!config.audit_log.empty() && config.audit_log.front() != '/') {
+  if (!config.audit_log.empty() && !std::filesystem::path(config.audit_log).is_absolute()) {
     fail("audit_log", "must be an absolute path (or \"\" to disable the audit log)");
   }
   return config;

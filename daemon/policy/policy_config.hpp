@@ -12,11 +12,12 @@
 
 #include "daemon/policy/cidr.hpp"
 #include "daemon/policy/role.hpp"
+#include "platform/default_paths.hpp"
 
 namespace ddtr::policy {
 
-inline constexpr const char* kDefaultConfigPath = "/etc/datadog-traceroute/daemon.json";
-inline constexpr const char* kDefaultAuditLogPath = "/var/log/datadog-traceroute/audit.log";
+inline constexpr const char* kDefaultConfigPath = platform::kDefaultPolicyPath;
+inline constexpr const char* kDefaultAuditLogPath = platform::kDefaultAuditLogPath;
 
 // Who a role's rule names. A caller matches when any list names it.
 struct AccessRule {

@@ -84,16 +84,17 @@ void RpcServer::serve(kj::Own<kj::AsyncIoStream> stream) {
                  who.pid, daemon_.connections.total());
     return;
   }
-  if (daemon_.connections.of_user(who.uid) >= limits.max_connections) {
+  const std::uint64_t principal = policy::principal_key(who);
+  if (daemon_.connections.of_user(principal) >= limits.max_connections) {
     std::string role_text(policy::role_name(role.role));
     refusal = Error(ErrorCode::QuotaExceeded,
                     "too many connections: user " + who.user_name + " has " +
-                        std::to_string(daemon_.connections.of_user(who.uid)) + " open, the most role \"" + role_text +
+                        std::to_string(daemon_.connections.of_user(principal)) + " open, the most role \"" + role_text +
                         "\" allows (roles." + role_text + ".max_connections " + std::to_string(limits.max_connections) + ")");
   }
   spdlog::debug("connection from uid={} user={} gid={} pid={}{}", who.uid, who.user_name, who.gid, who.pid,
                 refusal ? " (over its connection limit)" : "");
-  auto lease = daemon_.connections.open(who.uid);
+  auto lease = daemon_.connections.open(principal);
   bool refused = refusal.has_value();
   auto tracer = kj::heap<TracerImpl>(daemon_, who, std::move(refusal));
   auto connection =

@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "platform/utc_time.hpp"
 #include "proto/codec.hpp"
 #include "shared/common/version.hpp"
 
@@ -43,8 +44,7 @@ void send_hop(CallState& state, const engine::HopEvent& event) {
 
 std::string rfc3339(std::chrono::system_clock::time_point time) {
   std::time_t t = std::chrono::system_clock::to_time_t(time);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
+  std::tm tm = platform::utc_tm(t);
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
@@ -64,7 +64,7 @@ kj::Promise<void> TracerImpl::trace(TraceContext context) {
 
   gateway::Caller caller;
   caller.who = who_;
-  caller.principal = who_.uid;
+  caller.principal = policy::principal_key(who_);
   caller.refusal = refusal_;
   std::weak_ptr<CallState> weak = state;
   state->call = daemon_.gateway.submit(
@@ -118,6 +118,7 @@ kj::Promise<void> TracerImpl::info(InfoContext context) {
   protocols.set(1, "udp");
   protocols.set(2, "tcp");
   info.setCallerUser(who_.user_name);
+  info.setCallerAccount(who_.account);  // Windows: the account of the SID the policy names it by
   auto groups = info.initCallerGroups(static_cast<unsigned>(who_.group_names.size()));
   for (unsigned i = 0; i < who_.group_names.size(); ++i) groups.set(i, who_.group_names[i]);
   info.setRole(std::string(policy::role_name(role.role)));
@@ -137,12 +138,12 @@ kj::Promise<void> TracerImpl::info(InfoContext context) {
   out.setRatePerMinute(limits.rate_per_minute);
   out.setBurst(limits.burst);
   auto& admission = policy.admission();
-  auto usage = admission.usage(who_.uid, limits);
+  auto usage = admission.usage(policy::principal_key(who_), limits);
   auto used = info.initUsage();
   used.setRunning(usage.running);
   used.setQueued(usage.queued);
   used.setTokens(usage.tokens);
-  used.setConnections(daemon_.connections.of_user(who_.uid));
+  used.setConnections(daemon_.connections.of_user(policy::principal_key(who_)));
   auto caps = info.initCapabilities(static_cast<unsigned>(daemon_.capabilities.size()));
   for (unsigned i = 0; i < daemon_.capabilities.size(); ++i) caps.set(i, daemon_.capabilities[i]);
   info.setConfigPath(policy.config_path());

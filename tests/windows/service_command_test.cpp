@@ -24,6 +24,8 @@ TEST(WindowsServiceCommand, Commands) {
   EXPECT_EQ(parse_service_command({"uninstall"}).action, Action::Uninstall);
   EXPECT_EQ(parse_service_command({"run"}).action, Action::Run);
   EXPECT_EQ(parse_service_command({"foreground"}).action, Action::Foreground);
+  EXPECT_EQ(parse_service_command({"check-config", "--config", "C:\\d.json"}).action, Action::CheckConfig);
+  EXPECT_EQ(parse_service_command({"--check-config"}).action, Action::CheckConfig) << "the Unix daemon's spelling";
   auto help = parse_service_command({"--help"});
   EXPECT_FALSE(help.action);
   EXPECT_EQ(help.exit_code, 0);
@@ -34,7 +36,8 @@ TEST(WindowsServiceCommand, Commands) {
 TEST(WindowsServiceCommand, Options) {
   auto c = parse_service_command({"run", "--pipe", "\\\\.\\pipe\\other", "--windows-driver", "--windows-driver-version",
                                   "0x16", "--log-file", "C:\\logs\\d.log", "--log-level", "debug", "--config",
-                                  "C:\\cfg\\daemon.json"});
+                                  "C:\\cfg\\daemon.json", "--public-ip-url", "http://127.0.0.1:8/ip", "--public-ip-url",
+                                  "https://checker.example/"});
   ASSERT_EQ(c.action, Action::Run) << c.output;
   EXPECT_EQ(c.options.pipe_name, "\\\\.\\pipe\\other");
   EXPECT_TRUE(c.options.windows_driver);
@@ -42,6 +45,7 @@ TEST(WindowsServiceCommand, Options) {
   EXPECT_EQ(c.options.log_file, "C:\\logs\\d.log");
   EXPECT_EQ(c.options.log_level, "debug");
   EXPECT_EQ(c.options.config_path, "C:\\cfg\\daemon.json");
+  EXPECT_EQ(c.options.public_ip_urls, (std::vector<std::string>{"http://127.0.0.1:8/ip", "https://checker.example/"}));
   EXPECT_EQ(parse_service_command({"run"}).options, RunOptions{});
 }
 
@@ -54,7 +58,9 @@ TEST(WindowsServiceCommand, UsageErrorsExitTwoWithAHint) {
            {"run", "--pipe", "\\\\server\\pipe\\x"},
            {"run", "--windows-driver-version", "twelve"},
            {"run", "--log-level", "loud"},
-           {"uninstall", "--windows-driver"}}) {
+           {"uninstall", "--windows-driver"},
+           {"run", "--public-ip-url", "ftp://x/"},
+           {"check-config", "--pipe", "\\\\.\\pipe\\x"}}) {
     auto c = parse_service_command(args);
     EXPECT_FALSE(c.action);
     EXPECT_EQ(c.exit_code, 2);
@@ -82,6 +88,7 @@ TEST(WindowsServiceCommand, ServiceCommandLineRoundTrips) {
   o.driver_version = 0x16;
   o.log_file = "C:\\Program Files\\Datadog\\log dir\\";  // a space and a trailing backslash
   o.config_path = "C:\\odd \"quoted\" name.json";
+  o.public_ip_urls = {"http://127.0.0.1:8/ip"};
   std::string line = service_command_line("C:\\Program Files\\Datadog\\datadog-tracerouted.exe", o);
   auto argv = split_like_windows(line);
   ASSERT_GE(argv.size(), 2u) << line;

@@ -1,15 +1,17 @@
 #include "daemon/enrich/reversedns/reverse_dns.hpp"
 
 #include <ares.h>
+#ifndef _WIN32
 #include <arpa/inet.h>
 #include <netdb.h>
+#endif
 
 #include <algorithm>
 
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "platform/foreign_socket.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::enrich {
@@ -59,14 +61,12 @@ class ReverseDns::Channel {
 
  private:
   struct Watch {
-    Watch(boost::asio::io_context& io, int fd) : descriptor(io, fd) {}
+    Watch(boost::asio::io_context& io, ares_socket_t fd) : descriptor(io, fd) {}
     void close() {
       closed = true;
-      boost::system::error_code ignored;
-      descriptor.cancel(ignored);
       descriptor.release();  // c-ares owns and closes the socket
     }
-    boost::asio::posix::stream_descriptor descriptor;
+    platform::ForeignSocketWatch descriptor;
     bool want_read = false, want_write = false, reading = false, writing = false, closed = false;
   };
 
@@ -104,11 +104,10 @@ class ReverseDns::Channel {
     self->arm(fd, it->second);
   }
 
-  void arm(int fd, const std::shared_ptr<Watch>& watch) {
-    using boost::asio::posix::stream_descriptor;
+  void arm(ares_socket_t fd, const std::shared_ptr<Watch>& watch) {
     if (watch->want_read && !watch->reading) {
       watch->reading = true;
-      watch->descriptor.async_wait(stream_descriptor::wait_read, [this, fd, watch](const boost::system::error_code& ec) {
+      watch->descriptor.async_wait_read([this, fd, watch](const boost::system::error_code& ec) {
         watch->reading = false;
         if (ec || watch->closed) return;
         ares_process_fd(channel_, fd, ARES_SOCKET_BAD);
@@ -118,7 +117,7 @@ class ReverseDns::Channel {
     }
     if (watch->want_write && !watch->writing) {
       watch->writing = true;
-      watch->descriptor.async_wait(stream_descriptor::wait_write, [this, fd, watch](const boost::system::error_code& ec) {
+      watch->descriptor.async_wait_write([this, fd, watch](const boost::system::error_code& ec) {
         watch->writing = false;
         if (ec || watch->closed) return;
         ares_process_fd(channel_, ARES_SOCKET_BAD, fd);
@@ -142,7 +141,7 @@ class ReverseDns::Channel {
   boost::asio::io_context& io_;
   ares_channel channel_ = nullptr;
   boost::asio::steady_timer timer_;
-  std::unordered_map<int, std::shared_ptr<Watch>> watches_;
+  std::unordered_map<ares_socket_t, std::shared_ptr<Watch>> watches_;
   bool destroying_ = false;
 };
 
