@@ -160,6 +160,10 @@ struct DaemonInfo {
   auditLogHealthy @16 :Bool;
   runningTraces @17 :UInt32;    # daemon-wide
   queuedTraces @18 :UInt32;
+  # The probe identities held now, daemon-wide (0 from a daemon that does not count them):
+  echoIdsLeased @19 :UInt32;    # ICMP echo ids leased to runs
+  portsReserved @20 :UInt32;    # UDP/TCP source ports reserved for runs
+  demuxRoutes @21 :UInt32;      # runs registered with the shared reply capture
 }
 
 struct RoleLimits {
