@@ -294,6 +294,18 @@ echo "# 20 % loss: $lost hops shown as lost over 6 traces x 3 runs"
 check "20 % loss: some hops were lost ($lost), so the loss really happened" test "$lost" -ge 1
 check "20 % loss: daemon alive" alive
 
+# Idle after faults (a)-(h): no run holds a probe identity any more (a run may
+# let go of them on the engine thread a moment after its client has the result:
+# asked again for up to 5 s, a liveness bound).
+idle_ids='daemon probe identities: 0 ICMP echo ids leased, 0 ports reserved, 0 reply routes'
+for _ in $(seq 50); do
+  as_nobody "$work/datadog-traceroute" doctor --socket "$socket" >"$work/doctor_idle.out" 2>&1
+  grep -q "$idle_ids" "$work/doctor_idle.out" && break
+  sleep 0.1
+done
+grep -m1 'probe identities' "$work/doctor_idle.out" | sed 's/^/# /'
+check "after the faults: doctor shows no echo id, port or reply route held" grep -q "$idle_ids" "$work/doctor_idle.out"
+
 # --- (f) the daemon killed while clients wait, then restarted ----------------------------------------------
 # Slow traces (the filtered target: every run waits out its 3 s timeout).
 waiters=(1 2 3) tracers=()
