@@ -128,6 +128,14 @@ restore_link2() {
   ip netns exec "${prefix}r1" ip neigh replace 192.0.2.10 lladdr "$(mac "${prefix}r2" "${prefix}l2b")" \
     dev "${prefix}l2a" nud permanent
   ip netns exec "${prefix}r1" ip route replace default via 192.0.2.10
+  # And IPv6 (the reordering of part e traces it): the address goes with the link.
+  ip netns exec "${prefix}r2" ip -6 addr replace 2001:db8:1:2::2/64 dev "${prefix}l2b" nodad
+  ip netns exec "${prefix}r2" ip -6 route replace 2001:db8:1:1::/64 via 2001:db8:1:2::1
+  ip netns exec "${prefix}r2" ip -6 neigh replace 2001:db8:1:2::1 lladdr "$(mac "${prefix}r1" "${prefix}l2a")" \
+    dev "${prefix}l2b" nud permanent
+  ip netns exec "${prefix}r1" ip -6 neigh replace 2001:db8:1:2::2 lladdr "$(mac "${prefix}r2" "${prefix}l2b")" \
+    dev "${prefix}l2a" nud permanent
+  ip netns exec "${prefix}r1" ip -6 route replace default via 2001:db8:1:2::2
 }
 requests_before=$(log_count 'trace request: ')
 trace linkdown --proto icmp -q 2 -Q 4 --timeout 1000 -m 8 203.0.113.5 &
@@ -149,6 +157,9 @@ sys.exit(0 if len(rtts) == 4 and 1 <= e2e["packets_received"] <= 3
          and sum(1 for r in rtts if r == 0) == 4 - e2e["packets_received"] else 1)' "$work/linkdown.json"
 trace linkback "${fast[@]}"
 traced_ok linkback --hops "$hops" --runs 2 --e2e 2
+hops6=$("$topology" hops6 "$prefix" --routers $routers | tr '\n' ' ')
+trace linkback6 --proto icmp -q 2 -Q 2 --timeout 1000 -m 8 2001:db8:ffff::5
+traced_ok linkback6 --hops "$hops6" --runs 2 --e2e 2 --source 2001:db8:1:1::1
 check "link down/up: daemon alive" alive
 
 # --- (b) router 2 starts answering from another address between two traces -----------------------------
@@ -214,20 +225,23 @@ check "forged: daemon alive" alive
 # Router 1 drops what it would forward from link 2 to the client, and a tap on
 # link 2 sends it on itself: router 2's answers 600 ms late, router 3's 300 ms
 # late, the destination's at once. Probes leave 50 ms apart, so each run's
-# replies arrive destination first, then router 3, then router 2, and five
-# concurrent traces (ICMP, UDP, TCP) interleave theirs. Every hop must still be
+# replies arrive destination first, then router 3, then router 2, and seven
+# concurrent traces (ICMP, UDP, TCP; IPv4 and IPv6) interleave theirs. Every hop must still be
 # its own router, and its rtt must carry its own injected delay.
 reorder_delay2=600 reorder_delay3=300
+read -r hop2_6 hop3_6 <<<"$(cut -d' ' -f2,3 <<<"$hops6")"
 ip netns exec "${prefix}r1" nft -f - <<NFT
-table ip reorder {
+table inet reorder {
   chain forward {
     type filter hook forward priority 0; policy accept;
     iifname "${prefix}l2a" ip daddr 192.0.2.5 drop
+    iifname "${prefix}l2a" ip6 daddr 2001:db8:1:1::1 drop
   }
 }
 NFT
-ip netns exec "${prefix}r1" /usr/bin/python3 "$faults" delay "${prefix}l2a" 192.0.2.5 "$work/reorder.count" \
-  "$hop2=$reorder_delay2" "$hop3=$reorder_delay3" &
+ip netns exec "${prefix}r1" /usr/bin/python3 "$faults" delay "${prefix}l2a" 192.0.2.5,2001:db8:1:1::1 \
+  "$work/reorder.count" "$hop2=$reorder_delay2" "$hop3=$reorder_delay3" \
+  "$hop2_6=$reorder_delay2" "$hop3_6=$reorder_delay3" &
 helper_pids+=($!)
 for _ in $(seq 50); do [[ -s $work/reorder.count ]] && break; sleep 0.1; done
 slow=(-q 2 -Q 2 --timeout 2000 -m 8 203.0.113.5)
@@ -235,17 +249,22 @@ tracers=()
 for n in 1 2 3; do trace "reorder$n" --proto icmp "${slow[@]}" & tracers+=($!); done
 trace reorder_udp --proto udp "${slow[@]}" & tracers+=($!)
 trace reorder_tcp --proto tcp -p 443 "${slow[@]}" & tracers+=($!)
+slow6=(-q 2 -Q 2 --timeout 2000 -m 8 2001:db8:ffff::5)
+trace reorder_icmp6 --proto icmp "${slow6[@]}" & tracers+=($!)
+trace reorder_udp6 --proto udp "${slow6[@]}" & tracers+=($!)
 wait "${tracers[@]}"
 kill "${helper_pids[-1]}"; wait "${helper_pids[-1]}" 2>/dev/null
-ip netns exec "${prefix}r1" nft delete table ip reorder
+ip netns exec "${prefix}r1" nft delete table inet reorder
 read -r reordered passed_on <<<"$(cat "$work/reorder.count" 2>/dev/null || echo 0 0)"
 echo "# reorderer: $reordered replies delayed, $passed_on passed on at once"
-# 5 traces x 2 runs x (router 2 + router 3) = 20 delayed at least
+# 7 traces x 2 runs x (router 2 + router 3) = 28 delayed at least
 check "reorderer: replies were delayed ($reordered) and others passed on ($passed_on)" \
-  test "$reordered" -ge 20 -a "$passed_on" -ge 20
+  test "$reordered" -ge 28 -a "$passed_on" -ge 28
 for n in 1 2 3; do traced_ok "reorder$n" --hops "$hops" --runs 2 --e2e 2; done
 traced_ok reorder_udp --hops "$hops" --runs 2 --e2e 2 --protocol udp --run-port 33434
 traced_ok reorder_tcp --hops "$hops" --runs 2 --e2e 2 --protocol tcp --port 443 --run-port 443
+traced_ok reorder_icmp6 --hops "$hops6" --runs 2 --e2e 2 --source 2001:db8:1:1::1
+traced_ok reorder_udp6 --hops "$hops6" --runs 2 --e2e 2 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
 # Each rtt is measured from its own probe's send: router 2's at least its 600 ms
 # (10 % slack for the tap's clock), router 3's at least
 # 300 ms and below router 2's, router 1's and the destination's below 300 ms,
@@ -253,7 +272,7 @@ traced_ok reorder_tcp --hops "$hops" --runs 2 --e2e 2 --protocol tcp --port 443 
 rtt_checks=$(python3 - "$work" "$reorder_delay2" "$reorder_delay3" <<'PY'
 import json, sys
 work, d2, d3 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-for name in ["reorder1", "reorder2", "reorder3", "reorder_udp", "reorder_tcp"]:
+for name in ["reorder1", "reorder2", "reorder3", "reorder_udp", "reorder_tcp", "reorder_icmp6", "reorder_udp6"]:
     doc = json.load(open(f"{work}/{name}.json"))
     for n, run in enumerate(doc["traceroute"]["runs"], 1):
         rtt = {h["ttl"]: h["rtt"] for h in run["hops"]}
@@ -266,7 +285,7 @@ PY
 echo "$rtt_checks"
 passed=$(( passed + $(grep -c '^ok - ' <<<"$rtt_checks" || true) ))
 failed=$(( failed + $(grep -c '^not ok - ' <<<"$rtt_checks" || true) ))
-check "reordered: ten runs' rtts judged" test "$(grep -c ' - reorder' <<<"$rtt_checks")" = 10
+check "reordered: fourteen runs' rtts judged" test "$(grep -c ' - reorder' <<<"$rtt_checks")" = 14
 check "reordered: daemon alive" alive
 
 # --- (h) 20 % loss: router 2 drops a fifth of what it forwards, during concurrent traces ---------------
