@@ -68,6 +68,10 @@ void check_daemon(const DaemonStatus& s, DoctorReport& report) {
   report.ok("daemon config " + s.config_path + (s.config_file_exists ? "" : " (absent: built-in defaults)") +
             ", loaded " + s.config_loaded_at + "; " + std::to_string(s.daemon_running) + " traces running, " +
             std::to_string(s.daemon_queued) + " waiting");
+  // A run holds its identities only while it runs: an idle daemon shows zeros.
+  report.ok("daemon probe identities: " + std::to_string(s.echo_ids_leased) + " ICMP echo ids leased, " +
+            std::to_string(s.ports_reserved) + " ports reserved, " + std::to_string(s.demux_routes) +
+            " reply routes in the shared capture");
   if (s.audit_log_path.empty()) {
     report.warn("the daemon keeps no audit log", "set audit_log in " + s.config_path);
   } else if (!s.audit_log_healthy) {

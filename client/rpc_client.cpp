@@ -83,6 +83,9 @@ DaemonStatus DaemonConnection::daemon_status() {
     s.audit_log_healthy = info.getAuditLogHealthy();
     s.daemon_running = info.getRunningTraces();
     s.daemon_queued = info.getQueuedTraces();
+    s.echo_ids_leased = info.getEchoIdsLeased();
+    s.ports_reserved = info.getPortsReserved();
+    s.demux_routes = info.getDemuxRoutes();
     return s;
   } catch (const kj::Exception& e) {
     throw daemon_unavailable(socket_path_, std::string("the connection failed: ") + e.getDescription().cStr());

@@ -43,6 +43,7 @@ struct DaemonStatus {
   std::string audit_log_path;
   bool audit_log_healthy = true;
   std::uint32_t daemon_running = 0, daemon_queued = 0;
+  std::uint32_t echo_ids_leased = 0, ports_reserved = 0, demux_routes = 0;
 };
 
 class DaemonConnection {

@@ -161,6 +161,10 @@ struct DaemonInfo {
   runningTraces @17 :UInt32;    # daemon-wide
   queuedTraces @18 :UInt32;
   callerAccount @19 :Text;      # Windows: the account ("DOMAIN\user") of the SID in callerUser; "" elsewhere
+  # The probe identities held now, daemon-wide (0 from a daemon that does not count them):
+  echoIdsLeased @20 :UInt32;    # ICMP echo ids leased to runs
+  portsReserved @21 :UInt32;    # UDP/TCP source ports reserved for runs
+  demuxRoutes @22 :UInt32;      # runs registered with the shared reply capture
 }
 
 struct RoleLimits {

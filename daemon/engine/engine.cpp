@@ -45,6 +45,12 @@ Engine::TraceId Engine::start_trace(TraceParams params, TraceObserver observer) 
   return id;
 }
 
+Engine::Identities Engine::identities() const {
+  // demux_ is set before the thread starts and never replaced, so reading the
+  // pointer here is safe; the counts themselves are locked or atomic.
+  return Identities{ids_->in_use(), ids_->ports_held(), demux_ ? demux_->live_routes() : 0};
+}
+
 void Engine::cancel_trace(TraceId id) {
   boost::asio::post(io_, [this, id] {
     auto it = jobs_.find(id);

@@ -42,6 +42,14 @@ class Engine {
   void cancel_all();
   std::size_t ids_in_use() const { return ids_->in_use(); }
 
+  // The probe identities runs hold now, daemon-wide; any thread.
+  struct Identities {
+    std::size_t echo_ids = 0;      // leased ICMP echo ids
+    std::size_t ports = 0;         // reserved UDP/TCP source ports
+    std::size_t demux_routes = 0;  // registrations in the shared capture (0 with per-run captures)
+  };
+  Identities identities() const;
+
  private:
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;

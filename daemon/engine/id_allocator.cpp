@@ -35,6 +35,35 @@ std::size_t IdAllocator::in_use() const {
   return in_use_;
 }
 
+// The reservation goes first, then the count: once `info` says 0, no port is
+// held any more.
+struct IdAllocator::PortHold {
+  PortHold(std::shared_ptr<void> reservation, std::shared_ptr<IdAllocator> owner)
+      : reservation(std::move(reservation)), owner(std::move(owner)) {}
+  PortHold(const PortHold&) = delete;
+  PortHold& operator=(const PortHold&) = delete;
+  ~PortHold() {
+    reservation.reset();
+    std::lock_guard lock(owner->mutex_);
+    --owner->ports_held_;
+  }
+  std::shared_ptr<void> reservation;
+  std::shared_ptr<IdAllocator> owner;
+};
+
+std::shared_ptr<void> IdAllocator::count_port(std::shared_ptr<void> reservation) {
+  {
+    std::lock_guard lock(mutex_);
+    ++ports_held_;
+  }
+  return std::make_shared<PortHold>(std::move(reservation), shared_from_this());
+}
+
+std::size_t IdAllocator::ports_held() const {
+  std::lock_guard lock(mutex_);
+  return ports_held_;
+}
+
 void IdAllocator::release(std::uint16_t id) {
   std::lock_guard lock(mutex_);
   if (used_[id]) {

@@ -40,14 +40,23 @@ class IdAllocator : public std::enable_shared_from_this<IdAllocator> {
   std::optional<IdLease> lease();
   std::size_t in_use() const;
 
+  // The platform reserves a run's port (a bound socket holds it); the
+  // allocator only counts the reservations runs hold, so `info` can show that
+  // none outlives its trace. The result owns `reservation` and releases it,
+  // then the count, when destroyed.
+  std::shared_ptr<void> count_port(std::shared_ptr<void> reservation);
+  std::size_t ports_held() const;
+
  private:
   friend class IdLease;
   void release(std::uint16_t id);
+  struct PortHold;  // what count_port() hands out
 
   mutable std::mutex mutex_;
   std::vector<bool> used_;
   std::uint16_t next_ = 1;
   std::size_t in_use_ = 0;
+  std::size_t ports_held_ = 0;
 };
 
 }  // namespace ddtr::engine

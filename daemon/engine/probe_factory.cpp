@@ -42,7 +42,7 @@ PreparedRun prepare_icmp(boost::asio::io_context& io, const TraceParams& params,
 }
 
 PreparedRun prepare_udp(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
-                        const std::shared_ptr<ReplyDemux>& demux) {
+                        IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
   std::shared_ptr<platform::PortReservation> reservation = platform::reserve_udp_port(target);
   Endpoint local = reservation->local();
   PreparedRun run;
@@ -54,12 +54,12 @@ PreparedRun prepare_udp(boost::asio::io_context& io, const TraceParams& params, 
                                route, demux);
   run.skeleton.source = {ip_text(local.address), local.port, {}};
   run.skeleton.destination = {ip_text(target.address), target.port, {}};
-  run.identities = reservation;
+  run.identities = ids.count_port(std::move(reservation));
   return run;
 }
 
 PreparedRun prepare_tcp_syn(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target,
-                            int min_ttl, const std::shared_ptr<ReplyDemux>& demux) {
+                            int min_ttl, IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
   // As upstream: the local address of a UDP dial, then a port held for the run.
   Endpoint dial = platform::local_endpoint_for(target);
   std::shared_ptr<platform::PortReservation> reservation = platform::reserve_tcp_port(dial.address);
@@ -77,11 +77,11 @@ PreparedRun prepare_tcp_syn(boost::asio::io_context& io, const TraceParams& para
                                route, demux);
   run.skeleton.source = {ip_text(local.address), local.port, {}};
   run.skeleton.destination = {ip_text(target.address), target.port, {}};
-  run.identities = reservation;
+  run.identities = ids.count_port(std::move(reservation));
   return run;
 }
 
-PreparedRun prepare_syn_socket(boost::asio::io_context& io, const Endpoint& target) {
+PreparedRun prepare_syn_socket(boost::asio::io_context& io, const Endpoint& target, IdAllocator& ids) {
   // As upstream: the reported source is a UDP dial's address and port; every
   // TTL's connect gets its own ephemeral port from the kernel.
   std::shared_ptr<platform::PortReservation> reservation = platform::reserve_udp_port(target);
@@ -90,7 +90,7 @@ PreparedRun prepare_syn_socket(boost::asio::io_context& io, const Endpoint& targ
   run.channel = make_connect_channel(io, target);
   run.skeleton.source = {ip_text(local.address), local.port, {}};
   run.skeleton.destination = {ip_text(target.address), target.port, {}};
-  run.identities = reservation;
+  run.identities = ids.count_port(std::move(reservation));
   return run;
 }
 
@@ -99,11 +99,11 @@ PreparedRun prepare_syn_socket(boost::asio::io_context& io, const Endpoint& targ
 PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
                         IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
   if (params.protocol == "icmp") return prepare_icmp(io, params, target, min_ttl, ids, demux);
-  if (params.protocol == "udp") return prepare_udp(io, params, target, min_ttl, demux);
+  if (params.protocol == "udp") return prepare_udp(io, params, target, min_ttl, ids, demux);
   if (params.protocol == "tcp" && (params.tcp_method == "syn" || params.tcp_method.empty())) {
-    return prepare_tcp_syn(io, params, target, min_ttl, demux);
+    return prepare_tcp_syn(io, params, target, min_ttl, ids, demux);
   }
-  if (params.protocol == "tcp" && params.tcp_method == "syn_socket") return prepare_syn_socket(io, target);
+  if (params.protocol == "tcp" && params.tcp_method == "syn_socket") return prepare_syn_socket(io, target, ids);
   if (params.protocol == "tcp" && (params.tcp_method == "sack" || params.tcp_method == "prefer_sack")) {
     Endpoint local = platform::local_endpoint_for(target);
     PreparedRun run;

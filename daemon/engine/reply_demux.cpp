@@ -81,7 +81,9 @@ platform::WireTime ReplyDemux::send(bool ipv6, std::span<const std::uint8_t> pac
   return sink->write_to(packet, destination);
 }
 
-ReplyDemux::Stats ReplyDemux::stats() const { return Stats{routed_, unrouted_, registrations_, capture_ != nullptr}; }
+ReplyDemux::Stats ReplyDemux::stats() const {
+  return Stats{routed_, unrouted_, registrations_.load(), capture_ != nullptr};
+}
 
 void ReplyDemux::open() {
   auto capture = io_.open_capture();

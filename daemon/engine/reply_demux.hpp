@@ -8,6 +8,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -83,6 +84,8 @@ class ReplyDemux : public std::enable_shared_from_this<ReplyDemux> {
   platform::WireTime send(bool ipv6, std::span<const std::uint8_t> packet, const Endpoint& destination);
 
   Stats stats() const;
+  // The live registrations, from any thread (the daemon's `info`).
+  std::size_t live_routes() const { return registrations_.load(std::memory_order_relaxed); }
 
  private:
   struct Entry {
@@ -102,7 +105,9 @@ class ReplyDemux : public std::enable_shared_from_this<ReplyDemux> {
   std::unique_ptr<platform::PacketSource> capture_;
   std::unique_ptr<platform::PacketSink> sinks_[2];  // [ipv6]
   std::unordered_map<probes::ReplyRoute, std::vector<Entry>> routes_;  // almost always one entry each
-  std::size_t registrations_ = 0;
+  // Written on the engine thread only; atomic so `info` can read it from the
+  // RPC thread without a round trip through the engine.
+  std::atomic<std::size_t> registrations_{0};
   std::uint64_t next_token_ = 1;
   // Bumped whenever the capture closes: a wait or read loop of an older
   // capture must stop.

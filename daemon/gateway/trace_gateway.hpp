@@ -56,6 +56,8 @@ class TraceGateway {
   std::unique_ptr<Call> submit(Caller caller, TraceParams params, HopSink on_hop, DoneSink on_done);
 
   policy::PolicyState& policy() { return policy_; }
+  // Thread-safe: for `info`.
+  engine::Engine::Identities engine_identities() const { return engine_.identities(); }
 
  private:
   engine::Engine& engine_;

@@ -153,6 +153,11 @@ kj::Promise<void> TracerImpl::info(InfoContext context) {
   info.setAuditLogHealthy(policy.audit().healthy());
   info.setRunningTraces(static_cast<uint32_t>(admission.running()));
   info.setQueuedTraces(static_cast<uint32_t>(admission.queued()));
+  // Daemon-wide counts like the two above, so every caller sees them.
+  auto identities = daemon_.gateway.engine_identities();
+  info.setEchoIdsLeased(static_cast<uint32_t>(identities.echo_ids));
+  info.setPortsReserved(static_cast<uint32_t>(identities.ports));
+  info.setDemuxRoutes(static_cast<uint32_t>(identities.demux_routes));
   return kj::READY_NOW;
 }
 

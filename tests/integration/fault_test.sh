@@ -2,10 +2,11 @@
 # Faults on the namespace network, one daemon (root) and clients as `nobody`:
 # a link down and up mid-trace, a router that starts answering from another
 # address, duplicated and late replies, forged replies that belong to no probe,
-# the daemon killed while clients wait (and restarted), a full disk under the
-# audit log. After each: the trace is still true (every answered hop is the
-# right router, lost hops are shown as lost, nothing is duplicated or
-# attributed to the wrong probe) and the daemon is alive.
+# reordered replies, 20 % loss, the daemon killed while clients wait (and
+# restarted), a full disk under the audit log. After each: the trace is still
+# true (every answered hop is the right router, lost hops are shown as lost,
+# nothing is duplicated or attributed to the wrong probe) and the daemon is
+# alive.
 #   fault_test.sh BIN_DIR
 # Exit 77 (ctest: skipped) without root or network namespaces.
 set -uo pipefail
@@ -127,6 +128,14 @@ restore_link2() {
   ip netns exec "${prefix}r1" ip neigh replace 192.0.2.10 lladdr "$(mac "${prefix}r2" "${prefix}l2b")" \
     dev "${prefix}l2a" nud permanent
   ip netns exec "${prefix}r1" ip route replace default via 192.0.2.10
+  # And IPv6 (the reordering of part e traces it): the address goes with the link.
+  ip netns exec "${prefix}r2" ip -6 addr replace 2001:db8:1:2::2/64 dev "${prefix}l2b" nodad
+  ip netns exec "${prefix}r2" ip -6 route replace 2001:db8:1:1::/64 via 2001:db8:1:2::1
+  ip netns exec "${prefix}r2" ip -6 neigh replace 2001:db8:1:2::1 lladdr "$(mac "${prefix}r1" "${prefix}l2a")" \
+    dev "${prefix}l2b" nud permanent
+  ip netns exec "${prefix}r1" ip -6 neigh replace 2001:db8:1:2::2 lladdr "$(mac "${prefix}r2" "${prefix}l2b")" \
+    dev "${prefix}l2a" nud permanent
+  ip netns exec "${prefix}r1" ip -6 route replace default via 2001:db8:1:2::2
 }
 requests_before=$(log_count 'trace request: ')
 trace linkdown --proto icmp -q 2 -Q 4 --timeout 1000 -m 8 203.0.113.5 &
@@ -148,6 +157,9 @@ sys.exit(0 if len(rtts) == 4 and 1 <= e2e["packets_received"] <= 3
          and sum(1 for r in rtts if r == 0) == 4 - e2e["packets_received"] else 1)' "$work/linkdown.json"
 trace linkback "${fast[@]}"
 traced_ok linkback --hops "$hops" --runs 2 --e2e 2
+hops6=$("$topology" hops6 "$prefix" --routers $routers | tr '\n' ' ')
+trace linkback6 --proto icmp -q 2 -Q 2 --timeout 1000 -m 8 2001:db8:ffff::5
+traced_ok linkback6 --hops "$hops6" --runs 2 --e2e 2 --source 2001:db8:1:1::1
 check "link down/up: daemon alive" alive
 
 # --- (b) router 2 starts answering from another address between two traces -----------------------------
@@ -208,6 +220,110 @@ traced_ok forged_udp --hops "$hops" --runs 2 --e2e 2 --protocol udp --run-port 3
 check "forged: 198.51.100.99 (the forger's source) is in no trace" \
   bash -c "! grep -q 198.51.100.99 '$work'/forged*.json"
 check "forged: daemon alive" alive
+
+# --- (e) reordered replies: the farther routers' answers overtake the nearer ones' ----------------------
+# Router 1 drops what it would forward from link 2 to the client, and a tap on
+# link 2 sends it on itself: router 2's answers 600 ms late, router 3's 300 ms
+# late, the destination's at once. Probes leave 50 ms apart, so each run's
+# replies arrive destination first, then router 3, then router 2, and seven
+# concurrent traces (ICMP, UDP, TCP; IPv4 and IPv6) interleave theirs. Every hop must still be
+# its own router, and its rtt must carry its own injected delay.
+reorder_delay2=600 reorder_delay3=300
+read -r hop2_6 hop3_6 <<<"$(cut -d' ' -f2,3 <<<"$hops6")"
+ip netns exec "${prefix}r1" nft -f - <<NFT
+table inet reorder {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    iifname "${prefix}l2a" ip daddr 192.0.2.5 drop
+    iifname "${prefix}l2a" ip6 daddr 2001:db8:1:1::1 drop
+  }
+}
+NFT
+ip netns exec "${prefix}r1" /usr/bin/python3 "$faults" delay "${prefix}l2a" 192.0.2.5,2001:db8:1:1::1 \
+  "$work/reorder.count" "$hop2=$reorder_delay2" "$hop3=$reorder_delay3" \
+  "$hop2_6=$reorder_delay2" "$hop3_6=$reorder_delay3" &
+helper_pids+=($!)
+for _ in $(seq 50); do [[ -s $work/reorder.count ]] && break; sleep 0.1; done
+slow=(-q 2 -Q 2 --timeout 2000 -m 8 203.0.113.5)
+tracers=()
+for n in 1 2 3; do trace "reorder$n" --proto icmp "${slow[@]}" & tracers+=($!); done
+trace reorder_udp --proto udp "${slow[@]}" & tracers+=($!)
+trace reorder_tcp --proto tcp -p 443 "${slow[@]}" & tracers+=($!)
+slow6=(-q 2 -Q 2 --timeout 2000 -m 8 2001:db8:ffff::5)
+trace reorder_icmp6 --proto icmp "${slow6[@]}" & tracers+=($!)
+trace reorder_udp6 --proto udp "${slow6[@]}" & tracers+=($!)
+wait "${tracers[@]}"
+kill "${helper_pids[-1]}"; wait "${helper_pids[-1]}" 2>/dev/null
+ip netns exec "${prefix}r1" nft delete table inet reorder
+read -r reordered passed_on <<<"$(cat "$work/reorder.count" 2>/dev/null || echo 0 0)"
+echo "# reorderer: $reordered replies delayed, $passed_on passed on at once"
+# 7 traces x 2 runs x (router 2 + router 3) = 28 delayed at least
+check "reorderer: replies were delayed ($reordered) and others passed on ($passed_on)" \
+  test "$reordered" -ge 28 -a "$passed_on" -ge 28
+for n in 1 2 3; do traced_ok "reorder$n" --hops "$hops" --runs 2 --e2e 2; done
+traced_ok reorder_udp --hops "$hops" --runs 2 --e2e 2 --protocol udp --run-port 33434
+traced_ok reorder_tcp --hops "$hops" --runs 2 --e2e 2 --protocol tcp --port 443 --run-port 443
+traced_ok reorder_icmp6 --hops "$hops6" --runs 2 --e2e 2 --source 2001:db8:1:1::1
+traced_ok reorder_udp6 --hops "$hops6" --runs 2 --e2e 2 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
+# Each rtt is measured from its own probe's send: router 2's at least its 600 ms
+# (10 % slack for the tap's clock), router 3's at least
+# 300 ms and below router 2's, router 1's and the destination's below 300 ms,
+# as they were not delayed. The margins are the injected delays, not speed.
+rtt_checks=$(python3 - "$work" "$reorder_delay2" "$reorder_delay3" <<'PY'
+import json, sys
+work, d2, d3 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+for name in ["reorder1", "reorder2", "reorder3", "reorder_udp", "reorder_tcp", "reorder_icmp6", "reorder_udp6"]:
+    doc = json.load(open(f"{work}/{name}.json"))
+    for n, run in enumerate(doc["traceroute"]["runs"], 1):
+        rtt = {h["ttl"]: h["rtt"] for h in run["hops"]}
+        ok = (len(rtt) == 4 and rtt[2] >= 0.9 * d2 and 0.9 * d3 <= rtt[3] < rtt[2]
+              and 0 < rtt[1] < 0.9 * d3 and 0 < rtt[4] < 0.9 * d3)
+        print(("ok" if ok else "not ok") + f" - {name} run {n}: rtts carry the injected delays: " +
+              " ".join(f"ttl {t} {v:.3f} ms" for t, v in sorted(rtt.items())))
+PY
+)
+echo "$rtt_checks"
+passed=$(( passed + $(grep -c '^ok - ' <<<"$rtt_checks" || true) ))
+failed=$(( failed + $(grep -c '^not ok - ' <<<"$rtt_checks" || true) ))
+check "reordered: fourteen runs' rtts judged" test "$(grep -c ' - reorder' <<<"$rtt_checks")" = 14
+check "reordered: daemon alive" alive
+
+# --- (h) 20 % loss: router 2 drops a fifth of what it forwards, during concurrent traces ---------------
+# Lost probes and lost answers past router 2 must show as lost hops (no address,
+# rtt 0), every answered hop must be its router, the destination only last.
+ip netns exec "${prefix}r2" nft -f - <<'NFT'
+table inet lossy {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    numgen random mod 100 < 20 drop
+  }
+}
+NFT
+tracers=()
+for n in 1 2 3 4; do trace "loss$n" --proto icmp -q 3 -Q 4 --timeout 500 -m 8 203.0.113.5 & tracers+=($!); done
+trace loss_udp --proto udp -q 3 -Q 4 --timeout 500 -m 8 203.0.113.5 & tracers+=($!)
+trace loss_tcp --proto tcp -p 443 -q 3 -Q 4 --timeout 500 -m 8 203.0.113.5 & tracers+=($!)
+wait "${tracers[@]}"
+ip netns exec "${prefix}r2" nft delete table inet lossy
+for n in 1 2 3 4; do traced_ok "loss$n" --hops "$hops" --runs 3 --e2e 4 --lossy --lossy-from 3; done
+traced_ok loss_udp --hops "$hops" --runs 3 --e2e 4 --lossy --lossy-from 3 --protocol udp --run-port 33434
+traced_ok loss_tcp --hops "$hops" --runs 3 --e2e 4 --lossy --lossy-from 3 --protocol tcp --port 443 --run-port 443
+lost=$(cat "$work"/loss*.json | grep -c '"ip_address": ""' || true)
+echo "# 20 % loss: $lost hops shown as lost over 6 traces x 3 runs"
+check "20 % loss: some hops were lost ($lost), so the loss really happened" test "$lost" -ge 1
+check "20 % loss: daemon alive" alive
+
+# Idle after faults (a)-(h): no run holds a probe identity any more (a run may
+# let go of them on the engine thread a moment after its client has the result:
+# asked again for up to 5 s, a liveness bound).
+idle_ids='daemon probe identities: 0 ICMP echo ids leased, 0 ports reserved, 0 reply routes'
+for _ in $(seq 50); do
+  as_nobody "$work/datadog-traceroute" doctor --socket "$socket" >"$work/doctor_idle.out" 2>&1
+  grep -q "$idle_ids" "$work/doctor_idle.out" && break
+  sleep 0.1
+done
+grep -m1 'probe identities' "$work/doctor_idle.out" | sed 's/^/# /'
+check "after the faults: doctor shows no echo id, port or reply route held" grep -q "$idle_ids" "$work/doctor_idle.out"
 
 # --- (f) the daemon killed while clients wait, then restarted ----------------------------------------------
 # Slow traces (the filtered target: every run waits out its 3 s timeout).

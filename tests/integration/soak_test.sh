@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Soak: 20 users (bare uids 41001..41020) x 50 short traces each through one
 # daemon, on a 4-router network whose router 2 drops 10 % of what it forwards;
-# 10 % of the clients (5 per user) are killed with SIGKILL at a random moment of
-# a trace in flight. Bounded: no trace starts after SOAK_SECONDS (150).
-# Afterwards: the daemon is alive, its descriptors are exactly the baseline
-# ones, its RSS is within baseline + 8 MiB, every completed trace is right
+# 10 % of the clients (5 per user; ICMP, UDP and TCP in turn) are killed with
+# SIGKILL at a random moment of a trace in flight. Bounded: no trace starts
+# after SOAK_SECONDS (150). Afterwards: the daemon is alive, its descriptors are
+# exactly the baseline ones, its probe-identity table (leased echo ids, reserved
+# ports, shared-capture routes, from `doctor`) is back to the baseline, seen in
+# use during the soak, its RSS is within baseline + 8 MiB, every completed trace is right
 # (hops lost only past the lossy router), and the audit log has one line per
 # request: "ok" for each completed trace, "cancelled" for each killed client.
 #   soak_test.sh BIN_DIR [--sanitized]   (sanitized: RSS printed, not judged)
@@ -66,6 +68,11 @@ fd_count() { find "/proc/$daemon_pid/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$daemon_pid/stat"; }
 log_count() { grep -c -- "$1" "$work/daemon.log" || true; }
+# The daemon's probe-identity table as `doctor` reports it: "ECHO_IDS PORTS ROUTES".
+identities() {
+  client "$first_uid" doctor 2>&1 | sed -n \
+    's/.*daemon probe identities: \([0-9]*\) ICMP echo ids leased, \([0-9]*\) ports reserved, \([0-9]*\) reply routes.*/\1 \2 \3/p'
+}
 
 client() {  # client UID ARGS...: in the client namespace as a bare uid, no capabilities
   local uid=$1; shift
@@ -83,20 +90,24 @@ done
 wait "${warm[@]}"
 sleep 1
 base_fds=$(fd_count) base_rss=$(rss_kib)
+base_ids=$(identities)
 warm_requests=$(log_count 'trace request: ')
 
 # One user's 50 traces, one after another; every tenth (5 of 50, at a place that
 # differs per user) is a slow trace (the filtered target) killed at a random
-# moment 0..1 s after the daemon has its request.
+# moment 0..1 s after the daemon has its request; ICMP, UDP and TCP in turn, so
+# echo ids, reserved ports and capture routes are all released by cancellation.
 user_loop() {
-  local uid=$1 u=$(( $1 - first_uid )) i name rc pid seen target
+  local uid=$1 u=$(( $1 - first_uid )) i name rc pid seen target proto
+  local kill_protos=(icmp udp tcp)
   target="203.0.113.$(( 10 + u ))"
   for (( i = 1; i <= per_user; i++ )); do
     (( $(date +%s) < deadline )) || break
     name="$uid.$i"
     if (( (i + u) % 10 == 0 )); then
       seen=$(grep -c "trace request: uid=$uid .*target=\"203.0.113.66\"" "$work/daemon.log")
-      ( client "$uid" --proto icmp -q 1 -Q 0 -m 8 --timeout 3000 203.0.113.66 >/dev/null 2>&1 ) &
+      proto=${kill_protos[$(( (i + u) / 10 % 3 ))]}
+      ( client "$uid" --proto "$proto" -q 1 -Q 0 -m 8 --timeout 3000 203.0.113.66 >/dev/null 2>&1 ) &
       pid=$!
       for _ in $(seq 200); do
         (( $(grep -c "trace request: uid=$uid .*target=\"203.0.113.66\"" "$work/daemon.log") > seen )) && break
@@ -122,8 +133,19 @@ for (( n = 0; n < users; n++ )); do
   user_loop $(( first_uid + n )) &
   loop_pids+=($!)
 done
+# Samples the identity table every 0.5 s while the users run: the peak shows it
+# was really in use (and so that "back to the baseline" means something).
+( peak=(0 0 0)
+  while [[ ! -e $work/soak.done ]]; do
+    read -r -a now <<<"$(identities)"
+    for k in 0 1 2; do (( ${now[k]:-0} > peak[k] )) && peak[k]=${now[k]}; done
+    echo "${peak[*]}" >"$work/ids.peak"
+    sleep 0.5
+  done ) &
+sampler=$!
 wait "${loop_pids[@]}"
 loop_pids=()
+touch "$work/soak.done"; wait "$sampler"
 wall_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 cpu_s=$(awk -v t=$(( $(cpu_ticks) - start_ticks )) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}')
 
@@ -140,10 +162,14 @@ for _ in $(seq 100); do
 done
 sleep 1
 end_fds=$(fd_count) end_rss=$(rss_kib)
+end_ids=$(identities)
+read -r peak_echo peak_ports peak_routes <<<"$(cat "$work/ids.peak" 2>/dev/null || echo 0 0 0)"
 
 echo "# soak: $users users x $per_user traces planned, $completed completed, $killed killed ($killed_by_signal by SIGKILL mid-trace)"
 echo "# soak: wall ${wall_ms} ms, daemon CPU ${cpu_s} s, $requests trace requests seen by the daemon"
 echo "# soak: daemon fds $base_fds before, $end_fds after; VmRSS $base_rss KiB before, $end_rss KiB after ($(( end_rss - base_rss )) KiB)"
+echo "# soak: probe identities (echo ids, ports, routes) ${base_ids:-?} before, ${end_ids:-?} after;" \
+  "peak seen $peak_echo echo ids, $peak_ports ports, $peak_routes routes"
 
 check "daemon alive after the soak" kill -0 "$daemon_pid"
 check "the soak ran every trace within its ${soak_seconds} s bound ($(( completed + killed )) of $(( users * per_user )))" \
@@ -155,6 +181,12 @@ if (( failed_clients > 0 )); then
   for f in $(grep -Lx 0 "$work"/t/*.rc | head -3); do echo "--- $f: $(cat "$f")"; cat "${f%.rc}.err"; done
 fi
 check "daemon descriptors exactly back to the baseline ($base_fds)" test "$end_fds" = "$base_fds"
+check "doctor reports the probe-identity table (baseline '$base_ids', after '$end_ids')" \
+  test -n "$base_ids" -a -n "$end_ids"
+check "probe-identity table idle at the baseline: no echo id, port or route held ($base_ids)" test "$base_ids" = "0 0 0"
+check "probe-identity table exactly back to the baseline after the kill storm ($end_ids)" test "$end_ids" = "$base_ids"
+check "the table was in use during the soak (peak $peak_echo echo ids, $peak_routes routes)" \
+  test "$peak_echo" -ge 1 -a "$peak_routes" -ge 1
 # RSS: glibc keeps freed memory in its per-thread arenas instead of returning it,
 # and 20 concurrent connections' Cap'n Proto buffers and the engine's run state
 # peak during the soak; 8 MiB over the warmed-up baseline allows for that and

@@ -12,11 +12,20 @@
       IFACE) but a sequence never sent (9..255, above -m 8) or from a source that
       is not the target, TCP RSTs and quoted SYNs/UDP for ports below the
       ephemeral range (1000..2000, never a probe's). COUNT_FILE: packets sent.
+  reply_faults.py delay IFACE CLIENT_IP[,CLIENT_IP6] COUNT_FILE SRC=MS [SRC=MS ...]
+      Reorders replies: every IPv4 or IPv6 packet for a CLIENT_IP arriving on
+      IFACE (the router's downstream link) is sent on to it from this router,
+      MS ms after it arrived when its source is SRC, at once otherwise; "*=MS"
+      sets the delay of every other source. The test drops the originals in the
+      router's forward chain (this tap sees them first), so a reply delayed
+      longer than a later one arrives after it. COUNT_FILE: "DELAYED PASSED",
+      the packets sent on late and at once.
 
 Run as root inside a router namespace of the test network; documentation
 addresses only. Stops on SIGTERM.
 """
 import hashlib
+import heapq
 import random
 import signal
 import socket
@@ -157,10 +166,75 @@ def forge(iface, client, count_file):
         time.sleep(0.002)
 
 
+def delay(iface, clients, count_file, rules):
+    delays = {}
+    for rule in rules:
+        src, ms = rule.split("=", 1)
+        delays[src] = float(ms) / 1000
+    default = delays.pop("*", 0.0)
+    clients = set(clients.split(","))
+    sniff = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    sniff.bind((iface, ETH_P_ALL))
+    # IPPROTO_RAW: the header is ours (IPv6 too); the kernel fills the IPv4 checksum.
+    raw = {4: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW),
+           6: socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)}
+    pending = []  # (due, order, version, destination, packet), a heap: equal delays keep their arrival order
+    order = delayed = passed = 0
+    write_count(count_file, "0 0")
+    while running:
+        now = time.monotonic()
+        while pending and pending[0][0] <= now:
+            _, _, version, dst, pkt = heapq.heappop(pending)
+            try:
+                raw[version].sendto(pkt, (dst, 0))
+            except OSError:
+                pass
+        sniff.settimeout(max(0.0005, pending[0][0] - now) if pending else 0.05)
+        try:
+            frame, addr = sniff.recvfrom(65535)
+        except (socket.timeout, InterruptedError):
+            continue
+        ip = frame[14:]
+        if addr[2] == PACKET_OUTGOING or len(ip) < 20:
+            continue
+        if frame[12:14] == b"\x08\x00" and ip[0] >> 4 == 4:
+            version, src, dst = 4, socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20])
+            ip = ip[:struct.unpack("!H", ip[2:4])[0]]  # without the link's padding
+            hop_limit = 8
+        elif frame[12:14] == b"\x86\xdd" and ip[0] >> 4 == 6 and len(ip) >= 40:
+            src = socket.inet_ntop(socket.AF_INET6, ip[8:24])
+            version, dst = 6, socket.inet_ntop(socket.AF_INET6, ip[24:40])
+            ip = ip[:40 + struct.unpack("!H", ip[4:6])[0]]
+            hop_limit = 7
+        else:
+            continue
+        if dst not in clients:
+            continue
+        now = time.monotonic()  # when it arrived, not when the wait began
+        wait = delays.get(src, default)
+        # As forwarding would: one hop less (the kernel recomputes the IPv4 header checksum).
+        pkt = ip[:hop_limit] + bytes([max(ip[hop_limit] - 1, 1)]) + ip[hop_limit + 1:]
+        heapq.heappush(pending, (now + wait, order, version, dst, pkt))
+        order += 1
+        if wait > 0:
+            delayed += 1
+        else:
+            passed += 1
+        write_count(count_file, f"{delayed} {passed}")
+    for _, _, version, dst, pkt in sorted(pending):  # nothing is lost when told to stop
+        try:
+            raw[version].sendto(pkt, (dst, 0))
+        except OSError:
+            pass
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "dup":
         dup(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "forge":
         forge(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "delay":
+        delay(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
     else:
-        sys.exit(f"usage: {sys.argv[0]} dup IFACE COUNT_FILE | forge IFACE CLIENT_IP COUNT_FILE")
+        sys.exit(f"usage: {sys.argv[0]} dup IFACE COUNT_FILE | forge IFACE CLIENT_IP COUNT_FILE"
+                 " | delay IFACE CLIENT_IP[,CLIENT_IP6] COUNT_FILE SRC=MS...")

@@ -36,5 +36,30 @@ TEST(IdAllocator, ExhaustionAndWrapAround) {
   EXPECT_EQ(again->id(), 101);
 }
 
+TEST(IdAllocator, CountsHeldPortsAndReleasesTheReservationFirst) {
+  auto ids = std::make_shared<IdAllocator>();
+  auto reservation = std::make_shared<int>(7);
+  std::weak_ptr<int> watch = reservation;
+  auto held = ids->count_port(std::move(reservation));
+  auto other = ids->count_port(std::make_shared<int>(8));
+  EXPECT_EQ(ids->ports_held(), 2u);
+  EXPECT_EQ(ids->in_use(), 0u);  // ports are not echo ids
+  held.reset();
+  EXPECT_TRUE(watch.expired());
+  EXPECT_EQ(ids->ports_held(), 1u);
+  other.reset();
+  EXPECT_EQ(ids->ports_held(), 0u);
+}
+
+TEST(IdAllocator, AHeldPortKeepsTheAllocatorAlive) {
+  auto ids = std::make_shared<IdAllocator>();
+  std::weak_ptr<IdAllocator> watch = ids;
+  auto held = ids->count_port(std::make_shared<int>(1));
+  ids.reset();
+  EXPECT_FALSE(watch.expired());
+  held.reset();
+  EXPECT_TRUE(watch.expired());
+}
+
 }  // namespace
 }  // namespace ddtr::engine

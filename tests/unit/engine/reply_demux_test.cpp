@@ -174,10 +174,13 @@ TEST_F(ReplyDemuxTest, TheCaptureIsOpenExactlyWhileSomeoneListens) {
     EXPECT_TRUE(wire.sent[2].first);
     EXPECT_TRUE(demux->stats().open);
     EXPECT_EQ(demux->stats().registrations, 2u);
+    EXPECT_EQ(demux->live_routes(), 2u);
     a.reset();
+    EXPECT_EQ(demux->live_routes(), 1u);
     EXPECT_TRUE(demux->stats().open);
   }
   EXPECT_FALSE(demux->stats().open);
+  EXPECT_EQ(demux->live_routes(), 0u);
   EXPECT_EQ(wire.captures_alive, 0);
   settle();  // the cancelled wait runs and must not touch anything
   wire.deliver(testutils::icmp_echo_reply(kTarget, kLocal, 1, 1));
