@@ -33,7 +33,7 @@ cleanup() {
   [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
   [[ -n $capture_pid ]] && kill "$capture_pid" 2>/dev/null && wait "$capture_pid" 2>/dev/null
   "$fakenet" down >/dev/null 2>&1 || true
-  if [[ -n ${BENCH_DIR:-} ]]; then mkdir -p "$BENCH_DIR" && cp -r "$work"/out-* "$work"/*.log "$BENCH_DIR/" 2>/dev/null; fi
+  if [[ -n ${BENCH_DIR:-} ]]; then mkdir -p "$BENCH_DIR" && cp -r "$work"/out-* "$work"/*.log "$work"/*.pcap "$BENCH_DIR/" 2>/dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -150,7 +150,7 @@ print(f"| {label} | {wall / 1000:.2f} | {single / 1000:.2f} ({wall / single:.1f}
       f"| {idle} | {v['correct']}/{v['traces']} | {failed} | {v['wrong_hops']} | {v['lost_hops']} "
       f"| {v['rtt_err_ms_median']} / {v['rtt_err_ms_p95']} | {v.get('tool_vs_wire_ms_median')} / "
       f"{v.get('tool_vs_wire_ms_p95')} / {v.get('tool_vs_wire_ms_max')} | {v.get('wire_err_ms_median')} / "
-      f"{v.get('wire_err_ms_p95')} | {drops} |")
+      f"{v.get('wire_err_ms_p95')} | {v.get('probes_per_trace')} | {drops} |")
 PY
 }
 
@@ -185,8 +185,8 @@ theirs() {  # one scamper process, every target at once (-w 0), at its highest r
   echo "error; wire error = |wire RTT - 2 x TTL x $delay ms|: the fake network's (user-space NFQUEUE delay), which no tool controls."
   echo "Idle RSS: the daemon's VmRSS 0.5 s after start / 1 s after the last trace."
   echo
-  echo "| daemon | wall s | one trace alone s (ratio) | daemon CPU s | CPU ms/trace | peak RSS MiB | idle RSS MiB before / after | correct traces | client errors | wrong hops | lost hops | RTT error ms median / p95 | tool vs wire ms median / p95 / max | wire error ms median / p95 | harness drops |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| daemon | wall s | one trace alone s (ratio) | daemon CPU s | CPU ms/trace | peak RSS MiB | idle RSS MiB before / after | correct traces | client errors | wrong hops | lost hops | RTT error ms median / p95 | tool vs wire ms median / p95 / max | wire error ms median / p95 | probes sent per trace | harness drops |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   ours default
   [[ -n ${SEND_DELAY:-} ]] && ours "--send-delay $SEND_DELAY" --send-delay "$SEND_DELAY"
   [[ -n ${PER_TRACE:-} ]] && ours "--per-trace-capture" --per-trace-capture

@@ -133,12 +133,13 @@ def main():
         source = scamper(files[0])
     else:
         source = text(check_hops, files[0], kind, target)
-    wire = {}
+    wire, probes_sent = {}, 0
     if pcap:
         here = os.path.dirname(os.path.abspath(__file__))
         out = subprocess.run([sys.executable, os.path.join(here, "wire_rtt.py"), pcap],
                              check=True, capture_output=True, text=True).stdout
         wire = json.loads(out)
+        probes_sent = wire.pop("_probes_sent", 0)
     traces = correct = wrong = lost = 0
     errors, vs_wire, wire_errors = [], [], []
     for neutral, rtts in source:
@@ -167,7 +168,8 @@ def main():
     if pcap:
         result.update({"tool_vs_wire_ms_median": pick(vs_wire, 0.5), "tool_vs_wire_ms_p95": pick(vs_wire, 0.95),
                        "tool_vs_wire_ms_max": pick(vs_wire, 1.0), "wire_err_ms_median": pick(wire_errors, 0.5),
-                       "wire_err_ms_p95": pick(wire_errors, 0.95), "wire_matched": len(vs_wire)})
+                       "wire_err_ms_p95": pick(wire_errors, 0.95), "wire_matched": len(vs_wire),
+                       "probes_per_trace": round(probes_sent / traces, 2) if traces else None})
     print(json.dumps(result))
 
 

@@ -28,7 +28,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
   "$fakenet" down >/dev/null 2>&1 || true
-  [[ -n ${BENCH_DIR:-} ]] && cp -r "$work/out" "$BENCH_DIR/" 2>/dev/null
+  if [[ -n ${BENCH_DIR:-} ]]; then mkdir -p "$BENCH_DIR" && cp -r "$work/out" "$work/daemon.log" "$BENCH_DIR/" 2>/dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -7,6 +7,7 @@
 #   3. the RPC overhead (rpc_latency, as nobody) and the idle daemon's RSS,
 # and writes bench/results/issue8_<date>.md: the tables and every target's verdict.
 #   sudo bench/run_all.sh [ROUNDS [TRACES]]      (defaults 3, 1000)
+# KEEP_DIR=dir keeps every tool's output, the captures and the daemon logs there.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-3}
@@ -36,9 +37,9 @@ trap cleanup EXIT
 export BENCH_JSON=$work/rows.jsonl
 
 echo "== 1/3 one trace per protocol ($rounds rounds)" >&2
-"$root/bench/one_trace_fakenet.sh" "$rounds" >"$work/one.md"
+BENCH_DIR=${KEEP_DIR:+$KEEP_DIR/one} "$root/bench/one_trace_fakenet.sh" "$rounds" >"$work/one.md"
 echo "== 2/3 $traces concurrent traces" >&2
-PROFILE=$work/profile.txt NO_RESULTS=1 BENCH_DIR=$work/concurrent \
+SEND_DELAY=0 PROFILE=$work/profile.txt NO_RESULTS=1 BENCH_DIR=${KEEP_DIR:+$KEEP_DIR/concurrent} \
   "$root/bench/concurrent_traces.sh" "$traces" 50 5 >"$work/concurrent.md"
 
 echo "== 3/3 RPC overhead and idle RSS" >&2

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """RTT of every IPv4 probe as the client namespace's wire saw it.
 
-    wire_rtt.py CAPTURE.pcap            prints {"DST TTL": [rtt_ms, ...], ...} as JSON
+    wire_rtt.py CAPTURE.pcap            prints {"DST TTL": [rtt_ms, ...], ...} as JSON,
+                                        and "_probes_sent": how many probes left
 
 The capture is `tcpdump -i any -w FILE` in the client namespace (fakenet's
 `trc`): the kernel timestamps a probe when it leaves the namespace and a reply
@@ -117,7 +118,9 @@ def main():
             if k in sent:
                 t0, dst, ttl = sent.pop(k)
                 rtts.setdefault(f"{dst} {ttl}", []).append((t0, round((ts - t0) * 1000, 3)))
+    probes = len(sent) + sum(len(v) for v in rtts.values())  # answered ones left `sent`
     rtts = {k: [r for _, r in sorted(v)] for k, v in rtts.items()}
+    rtts["_probes_sent"] = probes
     json.dump(rtts, sys.stdout)
     print()
 
