@@ -37,7 +37,10 @@ def main():
                    "heuristics), so it spends ~0.5 s."),
         "lossy": ("a lost probe is waited for until its timeout (3 s, upstream's) by ours, 5 s by scamper, "
                   "less by traceroute's heuristics; which probes are lost differs per run, so ratios from 3 "
-                  "rounds are noise (from 0.1x to 30x) and the rounds' outcomes (lost hops) differ per tool."),
+                  "rounds are noise (from 0.1x to 30x) and the rounds' outcomes (lost hops) differ per tool. "
+                  "fakenet drops also on the client namespace's own output: a probe dropped there fails sendto() "
+                  "with EPERM, which ours (as upstream) treats as fatal for the trace (`DENIED` after a few ms, "
+                  "an incorrect trace in the table)."),
     }
     for tool, name in (("ours0", "`--send-delay 0`"), ("ours", "default `--send-delay 50ms`")):
         for network in dict.fromkeys(r["network"] for r in one):
@@ -90,8 +93,9 @@ def main():
                     "network's work the kernel charges to the sender (veth delivery, router 1's netfilter NFQUEUE "
                     "hook, the capture taps of tcpdump and of our AF_PACKET socket); scamper pays the same per probe, "
                     "but sends fewer: it probes one TTL at a time and stops at the target, while ours, paced 50 ms "
-                    "per TTL in parallel (upstream's algorithm), has sent TTLs past the target before its answer "
-                    "comes back. The rest is context switches (engine thread, RPC thread, 50 clients) and timers. "
+                    "per TTL in parallel (upstream's algorithm), keeps sending deeper TTLs until the target's answer "
+                    "comes back: 10 probes per trace on the idle network, all 15 (-m 15) once the fake network "
+                    "delays that answer past 700 ms. The rest is context switches (engine thread, RPC thread, 50 clients) and timers. "
                     "The RPC's per-hop messages, the first cost (1.33 ms per trace), are gone: a batch call asks for "
                     "no hops")
         verdict("concurrent: RTT error <= 1 ms (ours against the wire)",

@@ -67,5 +67,6 @@ out=$results/issue8_$day.md
   "$idle_after_rpc_kb" "$work/one.md" "$work/concurrent.md" "$work/profile.txt" >"$out"
 cp "$work/profile.txt" "$results/issue8_${day}_daemon_profile.txt" 2>/dev/null || true
 cp "$work/profile.txt.children" "$results/issue8_${day}_daemon_profile_children.txt" 2>/dev/null || true
+if [[ -n ${KEEP_DIR:-} ]]; then cp "$work/rows.jsonl" "$work/rpc.json" "$work/one.md" "$work/concurrent.md" "$KEEP_DIR/"; fi
 cat "$out"
 echo "written: $out" >&2
