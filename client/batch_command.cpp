@@ -15,12 +15,6 @@
 namespace ddtr::client {
 namespace {
 
-// Batch output is the results only: hops are not shown while traces run.
-class SilentHopListener final : public wire::HopListener::Server {
- public:
-  kj::Promise<void> onHop(OnHopContext) override { return kj::READY_NOW; }
-};
-
 // Keeps `parallel` traces in flight, prints each as it ends, and fulfils
 // `all_done` when the last one has. KJ thread only.
 class Batch {
@@ -47,7 +41,8 @@ class Batch {
       TraceParams params = options_.params;
       params.hostname = target;
       ++in_flight_;
-      tasks_.add(daemon_.trace(params, kj::heap<SilentHopListener>()).then([this, target](TraceOutcome outcome) {
+      // Batch output is the results only: no listener, so the daemon sends no hops.
+      tasks_.add(daemon_.trace(params).then([this, target](TraceOutcome outcome) {
         print(target, outcome);
         --in_flight_;
         fill();

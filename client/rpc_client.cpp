@@ -24,9 +24,18 @@ DaemonConnection::DaemonConnection(kj::AsyncIoContext& io, std::string socket_pa
 DaemonConnection::~DaemonConnection() = default;
 
 kj::Promise<TraceOutcome> DaemonConnection::trace(const TraceParams& params, wire::HopListener::Client listener) {
+  return send_trace(params, kj::Maybe<wire::HopListener::Client>(kj::mv(listener)));
+}
+
+kj::Promise<TraceOutcome> DaemonConnection::trace(const TraceParams& params) { return send_trace(params, nullptr); }
+
+kj::Promise<TraceOutcome> DaemonConnection::send_trace(const TraceParams& params,
+                                                       kj::Maybe<wire::HopListener::Client> listener) {
   auto request = state_->tracer.traceRequest();
   proto::write_request(params, request.initRequest());
-  request.setListener(kj::mv(listener));
+  KJ_IF_MAYBE (l, listener) {
+    request.setListener(kj::mv(*l));
+  }
   return request.send().then(
       [](capnp::Response<wire::Tracer::TraceResults>&& response) -> TraceOutcome {
         auto result = response.getResult();

@@ -56,10 +56,13 @@ class DaemonConnection {
   // Resolves on the connection's event loop; a broken connection resolves to
   // Error(DAEMON_UNAVAILABLE), never throws. The connection must outlive it.
   kj::Promise<TraceOutcome> trace(const TraceParams& params, wire::HopListener::Client listener);
+  // The same without a listener: the daemon sends the result only, no hops.
+  kj::Promise<TraceOutcome> trace(const TraceParams& params);
   std::string daemon_version();
   DaemonStatus daemon_status();
 
  private:
+  kj::Promise<TraceOutcome> send_trace(const TraceParams& params, kj::Maybe<wire::HopListener::Client> listener);
   struct State;
   kj::AsyncIoContext& io_;
   std::string socket_path_;

@@ -9,8 +9,25 @@
 
 namespace ddtr::daemon {
 
+std::optional<std::chrono::milliseconds> parse_send_delay(const std::string& text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && digits < 6 && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0) return std::nullopt;
+  long value = std::stol(text.substr(0, digits));
+  std::string unit = text.substr(digits);
+  if (unit == "s") {
+    value *= 1000;
+  } else if (unit != "ms" && !unit.empty()) {
+    return std::nullopt;
+  }
+  // The same bound the daemon puts on a request's delay.
+  if (value > 10'000) return std::nullopt;
+  return std::chrono::milliseconds(value);
+}
+
 DaemonCommand parse_daemon_options(int argc, char** argv) {
   DaemonOptions options;
+  std::string send_delay = "50ms";
   bool version = false;
   bool check_config = false;
   CLI::App app{"datadog-tracerouted: the privileged traceroute daemon. It alone opens raw and packet sockets;\n"
@@ -48,6 +65,15 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
   app.add_flag("--per-trace-capture", options.per_trace_capture,
                "Give every ICMP/UDP/TCP SYN run its own packet capture and raw socket instead of the shared "
                "capture routed by probe identity (for comparison and troubleshooting)");
+  app.add_option("--send-delay", send_delay,
+                 "Pause between the TTLs of a run (ICMP, UDP, TCP SYN; SACK keeps its 10ms): 50ms is upstream's "
+                 "SendDelay, 0 sends every TTL at once. It sets the burst each trace puts on the network, so it "
+                 "overrides the request's delay. DURATION: 0..10s, e.g. 0, 20ms, 1s")
+      ->check([](const std::string& text) {
+        return parse_send_delay(text) ? std::string() : std::string("must be a duration 0..10s such as 0, 20ms, 1s");
+      })
+      ->type_name("DURATION")
+      ->capture_default_str();
   app.add_flag("--check-config", check_config, "Validate the policy file, print the result and exit");
   app.add_flag("--version", version, "Print the version and exit");
   DaemonCommand command;
@@ -65,6 +91,7 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
     return command;
   }
   options.config_path_is_default = config->count() == 0;
+  options.send_delay = *parse_send_delay(send_delay);
   if (check_config) {
     try {
       policy::load_policy_config(options.config_path, options.config_path_is_default);

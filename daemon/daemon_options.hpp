@@ -1,6 +1,7 @@
 // The daemon's command line.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ struct DaemonOptions {
   bool config_path_is_default = true;       // a missing default file means the defaults
   std::string http_listen;                  // enables the HTTP API there ("" = as the config says)
   bool per_trace_capture = false;           // the seed's socket pair per run instead of the shared demux
+  // Pacing between the TTLs of a run (upstream's fixed SendDelay); it sets the
+  // burst the daemon puts on the network, so the operator chooses, not the caller.
+  std::chrono::milliseconds send_delay{50};
 };
 
 struct DaemonCommand {
@@ -27,5 +31,8 @@ struct DaemonCommand {
 };
 
 DaemonCommand parse_daemon_options(int argc, char** argv);
+
+// "50ms", "1s", "0" (a bare number is milliseconds), 0..10 s; nullopt otherwise.
+std::optional<std::chrono::milliseconds> parse_send_delay(const std::string& text);
 
 }  // namespace ddtr::daemon

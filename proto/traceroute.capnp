@@ -11,6 +11,8 @@ $Cxx.namespace("ddtr::wire");
 interface Tracer {
   trace @0 (request :TraceRequest, listener :HopListener) -> (result :TraceResult);
   # Runs one traceroute. Dropping the call (or the connection) cancels it.
+  # A call without a listener gets no hop events, only the result (the batch
+  # client: each hop event costs the daemon a message and its return).
 
   info @1 () -> (info :DaemonInfo);
   # What the daemon is and how it sees the caller (for --version and doctor).

@@ -25,6 +25,8 @@ struct EngineOptions {
   // One capture and one sink per family shared by every trace (where the OS
   // has it); false gives every ICMP/UDP/TCP SYN run its own, as the seed did.
   bool shared_capture = true;
+  // Pause between the TTLs of an ICMP/UDP/TCP SYN run, whatever the request says.
+  std::chrono::milliseconds send_delay{50};
 };
 
 class Engine {
@@ -55,6 +57,7 @@ class Engine {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::shared_ptr<IdAllocator> ids_;
   std::shared_ptr<ReplyDemux> demux_;  // engine thread only; null: per-run captures
+  std::chrono::milliseconds send_delay_;
   RunIdGenerator run_ids_;  // engine thread only
   enrich::ReverseDns reverse_dns_;  // engine thread only (after construction)
   enrich::PublicIp public_ip_;      // engine thread only

@@ -133,7 +133,6 @@ void ParallelRun::finish(std::optional<Error> error) {
   finished_ = true;
   send_timer_.cancel();
   deadline_timer_.cancel();
-  channel_->close();
   RunResult result = RunOutcome{};
   if (error) {
     result = std::move(*error);
@@ -155,6 +154,9 @@ void ParallelRun::finish(std::optional<Error> error) {
     auto done = std::move(self->on_done_);
     if (done) done(std::move(result));
   });
+  // Closed after the delivery is queued: what the close leaves to do later
+  // (the shared capture's, when this was its last run) then runs after it.
+  channel_->close();
 }
 
 }  // namespace ddtr::engine

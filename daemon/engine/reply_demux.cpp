@@ -1,5 +1,6 @@
 #include "daemon/engine/reply_demux.hpp"
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "platform/reply_capture.hpp"
@@ -46,6 +47,7 @@ std::shared_ptr<ReplyDemux> ReplyDemux::for_platform(boost::asio::io_context& io
   return std::make_shared<ReplyDemux>(Io{
       [&io] { return platform::open_reply_capture(io); },
       [](bool ipv6) { return platform::open_shared_sink(ipv6); },
+      [&io](std::function<void()> handler) { boost::asio::post(io, std::move(handler)); },
   });
 }
 
@@ -69,7 +71,15 @@ void ReplyDemux::unlisten(const probes::ReplyRoute& route, std::uint64_t token) 
     break;
   }
   if (entries.empty()) routes_.erase(it);
-  if (registrations_ == 0) close();
+  if (registrations_ != 0) return;
+  if (!io_.defer) {
+    close();
+    return;
+  }
+  // Still idle when the handler runs: a run registered meanwhile keeps the capture.
+  io_.defer([weak = weak_from_this()] {
+    if (auto self = weak.lock(); self && self->registrations_ == 0) self->close();
+  });
 }
 
 platform::WireTime ReplyDemux::send(bool ipv6, std::span<const std::uint8_t> packet, const Endpoint& destination) {

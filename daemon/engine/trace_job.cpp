@@ -164,8 +164,10 @@ std::shared_ptr<ParallelRun> TraceJob::make_run(const TraceParams& params, int m
     };
   }
   PreparedRun prepared = prepare_run(context_.io, params, target_, min_ttl, *context_.ids, context_.demux);
-  // SACK's send delay is fixed at 10 ms upstream.
-  RunConfig run_config{min_ttl, params.max_ttl, std::chrono::milliseconds(sack ? 10 : params.delay_ms),
+  // SACK's send delay is fixed at 10 ms upstream. Otherwise the daemon's
+  // --send-delay, not the request's delay (which the Go CLI fixes at 50 ms):
+  // the pacing is the burst put on the network, the operator's call.
+  RunConfig run_config{min_ttl, params.max_ttl, sack ? std::chrono::milliseconds(10) : context_.send_delay,
                        std::chrono::milliseconds(params.timeout_ms)};
   // The identities (echo id lease, reserved port) live as long as the run's
   // done callback, i.e. until the run ends.

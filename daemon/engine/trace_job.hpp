@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -41,6 +42,7 @@ struct EngineContext {
   RunIdGenerator& run_ids;
   enrich::ReverseDns& reverse_dns;
   enrich::PublicIp& public_ip;
+  std::chrono::milliseconds send_delay{50};  // the daemon's --send-delay
 };
 
 // The daemon's own checks of a request (the privileged side validates, not only

@@ -133,19 +133,24 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
   auto& engine = engine_;
   std::weak_ptr<Call::State> weak = state;
   // Runs once admission gives the request a slot: now, or when one frees.
-  auto start = [&engine, mailbox, weak, rules, role]() {
+  bool wants_hops = static_cast<bool>(state->on_hop);
+  auto start = [&engine, mailbox, weak, rules, role, wants_hops]() {
     auto state = weak.lock();
     if (!state || state->done) return;
     state->audit.queued_ms = ms_between(state->arrived, Clock::now());
     // The engine thread holds only weak references, and reaches this thread
     // through the mailbox: transports own loop-bound objects (KJ, Asio).
     engine::TraceObserver observer;
-    observer.on_hop = [mailbox, weak](const engine::HopEvent& event) {
-      mailbox->post([weak, event] {
-        auto state = weak.lock();
-        if (state && !state->done && state->on_hop) state->on_hop(event);
-      });
-    };
+    // A caller without a hop sink (the HTTP API, the batch client) costs no
+    // hand-off per hop: the engine skips the event altogether.
+    if (wants_hops) {
+      observer.on_hop = [mailbox, weak](const engine::HopEvent& event) {
+        mailbox->post([weak, event] {
+          auto state = weak.lock();
+          if (state && !state->done && state->on_hop) state->on_hop(event);
+        });
+      };
+    }
     observer.on_done = [mailbox, weak](engine::TraceOutcome outcome) {
       mailbox->post([weak, outcome = std::move(outcome)]() mutable {
         if (auto state = weak.lock()) state->finish(std::move(outcome));

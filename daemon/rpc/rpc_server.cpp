@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/rpc/idle_memory.hpp"
 #include "platform/peer_credentials.hpp"
 
 namespace ddtr::rpcserver {
@@ -95,6 +96,7 @@ void RpcServer::serve(kj::Own<kj::AsyncIoStream> stream) {
   spdlog::debug("connection from uid={} user={} gid={} pid={}{}", who.uid, who.user_name, who.gid, who.pid,
                 refusal ? " (over its connection limit)" : "");
   auto lease = daemon_.connections.open(principal);
+  ++connection_events_;
   bool refused = refusal.has_value();
   auto tracer = kj::heap<TracerImpl>(daemon_, who, std::move(refusal));
   auto connection =
@@ -103,8 +105,21 @@ void RpcServer::serve(kj::Own<kj::AsyncIoStream> stream) {
   if (refused) ends = ends.exclusiveJoin(timer_.afterDelay(kRefusedConnectionLifetime));
   auto uid = who.uid;
   auto pid = who.pid;
-  tasks_.add(ends.attach(kj::mv(connection)).then([uid, pid]() {
+  tasks_.add(ends.attach(kj::mv(connection)).then([this, uid, pid]() {
     spdlog::debug("connection closed: uid={} pid={}", uid, pid);
+    release_memory_when_idle();
+  }));
+}
+
+void RpcServer::release_memory_when_idle() {
+  // The connection's objects are gone by then (its lease with them), so an idle
+  // daemon counts no connection. Any accept or close meanwhile cancels this
+  // release: only the last of a burst of closes releases, once.
+  std::uint64_t events = ++connection_events_;
+  tasks_.add(timer_.afterDelay(kj::SECONDS).then([this, events] {
+    if (daemon_.connections.total() != 0 || connection_events_ != events) return;
+    release_free_memory();
+    spdlog::debug("idle: freed memory returned to the system");
   }));
 }
 

@@ -6,6 +6,7 @@
 #include <kj/async-io.h>
 #include <kj/timer.h>
 
+#include <cstdint>
 #include <memory>
 
 #include "daemon/rpc/tracer_impl.hpp"
@@ -21,11 +22,15 @@ class RpcServer {
 
  private:
   void serve(kj::Own<kj::AsyncIoStream> stream);
+  // Called when a connection has gone: once no client has been connected for
+  // a second, freed memory goes back to the OS (not after every lone trace).
+  void release_memory_when_idle();
 
   DaemonContext& daemon_;
   kj::Timer& timer_;
   kj::Own<kj::ConnectionReceiver> listener_;
   kj::TaskSet tasks_;
+  std::uint64_t connection_events_ = 0;  // accepts and closes: the idle release waits for quiet
 
   struct ErrorHandler : kj::TaskSet::ErrorHandler {
     void taskFailed(kj::Exception&& exception) override;

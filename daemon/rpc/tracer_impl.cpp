@@ -58,7 +58,9 @@ TracerImpl::TracerImpl(DaemonContext& daemon, policy::Identity who, std::optiona
 kj::Promise<void> TracerImpl::trace(TraceContext context) {
   context.allowCancellation();
   auto params = context.getParams();
-  auto state = std::make_shared<CallState>(params.getListener());
+  // No listener: the caller wants the result only, and is sent no hops.
+  bool wants_hops = params.hasListener();
+  auto state = std::make_shared<CallState>(wants_hops ? params.getListener() : wire::HopListener::Client(nullptr));
   auto paf = kj::newPromiseAndFulfiller<void>();
   state->done = kj::mv(paf.fulfiller);
 
@@ -69,10 +71,11 @@ kj::Promise<void> TracerImpl::trace(TraceContext context) {
   std::weak_ptr<CallState> weak = state;
   state->call = daemon_.gateway.submit(
       std::move(caller), proto::read_request(params.getRequest()),
-      [weak](const engine::HopEvent& event) {
+      wants_hops ? gateway::TraceGateway::HopSink([weak](const engine::HopEvent& event) {
         auto state = weak.lock();
         if (state && state->alive) send_hop(*state, event);
-      },
+      })
+                 : nullptr,
       [weak](engine::TraceOutcome outcome) {
         auto state = weak.lock();
         if (!state || !state->alive) return;

@@ -112,6 +112,7 @@ class ReplyDemuxTest : public ::testing::Test {
   std::shared_ptr<ReplyDemux> demux = std::make_shared<ReplyDemux>(ReplyDemux::Io{
       [this] { return std::make_unique<FakeCapture>(wire); },
       [this](bool ipv6) { return std::make_unique<FakeSink>(wire, ipv6); },
+      {},  // no defer: the capture closes as soon as the last run ends
   });
 
   void settle() {
@@ -190,6 +191,40 @@ TEST_F(ReplyDemuxTest, TheCaptureIsOpenExactlyWhileSomeoneListens) {
   EXPECT_EQ(wire.captures_opened, 2);
   settle();
   EXPECT_EQ(run->replies.size(), 1u) << "the new capture reads what is queued";
+}
+
+TEST_F(ReplyDemuxTest, WithDeferTheCaptureClosesInAHandlerOfItsOwnUnlessARunCameMeanwhile) {
+  // As on the platform: the close waits for the handlers already queued (the
+  // last run's result), and a run registered before it keeps the capture.
+  auto deferred = std::make_shared<ReplyDemux>(ReplyDemux::Io{
+      [this] { return std::make_unique<FakeCapture>(wire); },
+      [this](bool ipv6) { return std::make_unique<FakeSink>(wire, ipv6); },
+      [this](std::function<void()> handler) { boost::asio::post(io, std::move(handler)); },
+  });
+  auto run = std::make_shared<Recorder>();
+  auto a = deferred->listen(ReplyRoute{false, RouteKind::IcmpEcho, 1}, run);
+  // ParallelRun::finish: the result's delivery is queued, then the channel closes.
+  bool result_delivered_while_open = false;
+  boost::asio::post(io, [&] { result_delivered_while_open = deferred->stats().open; });
+  a.reset();
+  EXPECT_TRUE(deferred->stats().open) << "not closed inside the call that ended the last run";
+  settle();
+  EXPECT_TRUE(result_delivered_while_open) << "a handler queued before the close ran first";
+  EXPECT_FALSE(deferred->stats().open);
+  EXPECT_EQ(wire.captures_alive, 0);
+
+  auto b = deferred->listen(ReplyRoute{false, RouteKind::IcmpEcho, 2}, run);
+  b.reset();
+  auto c = deferred->listen(ReplyRoute{false, RouteKind::IcmpEcho, 3}, run);
+  settle();
+  EXPECT_TRUE(deferred->stats().open) << "the run that came before the deferred close keeps the capture";
+  EXPECT_EQ(wire.captures_opened, 2);
+  wire.deliver(testutils::icmp_echo_reply(kTarget, kLocal, 3, 1));
+  settle();
+  EXPECT_EQ(run->replies.size(), 1u);
+  c.reset();
+  settle();
+  EXPECT_FALSE(deferred->stats().open);
 }
 
 TEST_F(ReplyDemuxTest, AnEndedRegistrationGetsNothingMore) {
