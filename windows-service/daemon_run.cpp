@@ -78,6 +78,7 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
     auto mailbox = std::make_shared<gateway::KjMailbox>();
     engine::EngineOptions engine_options;
     if (!options.public_ip_urls.empty()) engine_options.public_ip.urls = options.public_ip_urls;
+    engine_options.windows_driver_version = options.driver_version;
     engine::Engine engine(std::move(engine_options));
     {
       rpcserver::ConnectionRegistry connections;

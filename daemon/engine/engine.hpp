@@ -27,6 +27,8 @@ struct EngineOptions {
   bool shared_capture = true;
   // Pause between the TTLs of an ICMP/UDP/TCP SYN run, whatever the request says.
   std::chrono::milliseconds send_delay{50};
+  // DD_NPMDRIVER_VERSION of the installed ddnpm.sys (Windows); 0: the build's default.
+  std::uint64_t windows_driver_version = 0;
 };
 
 class Engine {
@@ -58,6 +60,7 @@ class Engine {
   std::shared_ptr<IdAllocator> ids_;
   std::shared_ptr<ReplyDemux> demux_;  // engine thread only; null: per-run captures
   std::chrono::milliseconds send_delay_;
+  std::uint64_t windows_driver_version_;
   RunIdGenerator run_ids_;  // engine thread only
   enrich::ReverseDns reverse_dns_;  // engine thread only (after construction)
   enrich::PublicIp public_ip_;      // engine thread only

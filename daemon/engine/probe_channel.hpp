@@ -13,6 +13,7 @@
 #include "daemon/probes/probe_strategy.hpp"
 #include "daemon/probes/wire/reply_route.hpp"
 #include "platform/packets.hpp"
+#include "platform/source_sink.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::engine {
@@ -56,7 +57,7 @@ struct SackChannelConfig {
   int min_ttl = 1;
   int max_ttl = 30;
   std::chrono::milliseconds handshake_timeout{3000};
-  bool use_windows_driver = false;
+  platform::CaptureChoice capture;  // driver or raw socket (Windows)
 };
 std::shared_ptr<ProbeChannel> make_sack_channel(boost::asio::io_context& io, SackChannelConfig config);
 

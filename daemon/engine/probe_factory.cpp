@@ -13,15 +13,16 @@ namespace {
 
 // Raw probes: the strategy judges what the shared capture routes to `route`,
 // or, without a demux, what a packet source of the run's own captures.
-std::shared_ptr<ProbeChannel> packet_channel(boost::asio::io_context& io, const TraceParams& params,
+std::shared_ptr<ProbeChannel> packet_channel(boost::asio::io_context& io, const platform::CaptureChoice& capture,
                                              const Endpoint& target, std::unique_ptr<probes::ProbeStrategy> strategy,
                                              probes::ReplyRoute route, const std::shared_ptr<ReplyDemux>& demux) {
   if (demux) return make_demux_channel(demux, std::move(strategy), route);
-  auto handle = platform::new_source_sink(io, target.address, params.use_windows_driver);
+  auto handle = platform::new_source_sink(io, target.address, capture);
   return make_packet_channel(io, std::move(strategy), std::move(handle));
 }
 
-PreparedRun prepare_icmp(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
+PreparedRun prepare_icmp(boost::asio::io_context& io, const TraceParams& params, const platform::CaptureChoice& capture,
+                         const Endpoint& target, int min_ttl,
                          IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
   // As upstream: the source is the local side of a UDP dial to target:80 (its
   // port is reported, meaningless), the destination port is 0.
@@ -31,7 +32,7 @@ PreparedRun prepare_icmp(boost::asio::io_context& io, const TraceParams& params,
   PreparedRun run;
   // The echo id is the run's identity: leased daemon-wide, so unique.
   probes::ReplyRoute route{target.address.is_v6(), probes::RouteKind::IcmpEcho, lease->id()};
-  run.channel = packet_channel(io, params, target,
+  run.channel = packet_channel(io, capture, target,
                                std::make_unique<probes::IcmpProbe>(probes::IcmpProbeConfig{
                                    local.address, target.address, lease->id(), min_ttl, params.max_ttl}),
                                route, demux);
@@ -41,14 +42,15 @@ PreparedRun prepare_icmp(boost::asio::io_context& io, const TraceParams& params,
   return run;
 }
 
-PreparedRun prepare_udp(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
+PreparedRun prepare_udp(boost::asio::io_context& io, const TraceParams& params, const platform::CaptureChoice& capture,
+                         const Endpoint& target, int min_ttl,
                         IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
   std::shared_ptr<platform::PortReservation> reservation = platform::reserve_udp_port(target);
   Endpoint local = reservation->local();
   PreparedRun run;
   // The source port is the run's identity: the reserving socket holds it.
   probes::ReplyRoute route{target.address.is_v6(), probes::RouteKind::Udp, local.port};
-  run.channel = packet_channel(io, params, target,
+  run.channel = packet_channel(io, capture, target,
                                std::make_unique<probes::UdpProbe>(
                                    probes::UdpProbeConfig{local, target, min_ttl, params.max_ttl}),
                                route, demux);
@@ -58,7 +60,8 @@ PreparedRun prepare_udp(boost::asio::io_context& io, const TraceParams& params, 
   return run;
 }
 
-PreparedRun prepare_tcp_syn(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target,
+PreparedRun prepare_tcp_syn(boost::asio::io_context& io, const TraceParams& params, const platform::CaptureChoice& capture,
+                         const Endpoint& target,
                             int min_ttl, IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
   // As upstream: the local address of a UDP dial, then a port held for the run.
   Endpoint dial = platform::local_endpoint_for(target);
@@ -71,7 +74,7 @@ PreparedRun prepare_tcp_syn(boost::asio::io_context& io, const TraceParams& para
   // The source port is the run's identity (held by the reserving socket); the
   // per-probe sequence numbers tell its probes apart.
   probes::ReplyRoute route{target.address.is_v6(), probes::RouteKind::Tcp, local.port};
-  run.channel = packet_channel(io, params, target,
+  run.channel = packet_channel(io, capture, target,
                                std::make_unique<probes::TcpSynProbe>(probes::TcpSynProbeConfig{
                                    local, target, seq_base, ip_id_base, min_ttl, params.max_ttl}),
                                route, demux);
@@ -96,12 +99,13 @@ PreparedRun prepare_syn_socket(boost::asio::io_context& io, const Endpoint& targ
 
 }  // namespace
 
-PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
+PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, const platform::CaptureChoice& capture,
+                        const Endpoint& target, int min_ttl,
                         IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
-  if (params.protocol == "icmp") return prepare_icmp(io, params, target, min_ttl, ids, demux);
-  if (params.protocol == "udp") return prepare_udp(io, params, target, min_ttl, ids, demux);
+  if (params.protocol == "icmp") return prepare_icmp(io, params, capture, target, min_ttl, ids, demux);
+  if (params.protocol == "udp") return prepare_udp(io, params, capture, target, min_ttl, ids, demux);
   if (params.protocol == "tcp" && (params.tcp_method == "syn" || params.tcp_method.empty())) {
-    return prepare_tcp_syn(io, params, target, min_ttl, ids, demux);
+    return prepare_tcp_syn(io, params, capture, target, min_ttl, ids, demux);
   }
   if (params.protocol == "tcp" && params.tcp_method == "syn_socket") return prepare_syn_socket(io, target, ids);
   if (params.protocol == "tcp" && (params.tcp_method == "sack" || params.tcp_method == "prefer_sack")) {
@@ -109,7 +113,7 @@ PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, 
     PreparedRun run;
     run.channel = make_sack_channel(io, SackChannelConfig{target, local.address, min_ttl, params.max_ttl,
                                                           std::chrono::milliseconds(params.timeout_ms),
-                                                          params.use_windows_driver});
+                                                          capture});
     // The real connection's port is known only after the handshake; upstream
     // reports the connection's local side, which this address is.
     run.skeleton.source = {ip_text(local.address), local.port, {}};

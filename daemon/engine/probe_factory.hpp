@@ -12,6 +12,7 @@
 #include "daemon/engine/id_allocator.hpp"
 #include "daemon/engine/probe_channel.hpp"
 #include "daemon/engine/reply_demux.hpp"
+#include "platform/source_sink.hpp"
 #include "shared/common/trace_params.hpp"
 #include "shared/result/results.hpp"
 
@@ -23,9 +24,11 @@ struct PreparedRun {
   std::shared_ptr<void> identities;  // lease / reserved port, held until the run ends
 };
 
-// `demux` may be null: raw runs then open a source/sink each (the seed's path).
+// `demux` may be null: raw runs then open a source/sink each (the seed's path),
+// through `capture` (the request's driver flag, the daemon's driver version).
 // Throws ddtr::Error (no route, no free identity, unsupported method).
-PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, const Endpoint& target, int min_ttl,
-                        IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux);
+PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, const platform::CaptureChoice& capture,
+                        const Endpoint& target, int min_ttl, IdAllocator& ids,
+                        const std::shared_ptr<ReplyDemux>& demux);
 
 }  // namespace ddtr::engine

@@ -24,7 +24,7 @@ class SackChannel final : public ProbeChannel, public std::enable_shared_from_th
 
   void prepare(std::function<void(std::optional<Error>)> done) override {
     done_ = std::move(done);
-    handle_ = platform::new_source_sink(io_, config_.target.address, config_.use_windows_driver);
+    handle_ = platform::new_source_sink(io_, config_.target.address, config_.capture);
     handle_.source->set_packet_filter({platform::FilterType::SynAck, config_.target, {}});
     // Bind first, so the SYN-ACK's destination port is known before it arrives.
     boost::asio::ip::tcp::endpoint local(config_.local, 0);

@@ -163,7 +163,9 @@ std::shared_ptr<ParallelRun> TraceJob::make_run(const TraceParams& params, int m
       on_done(std::move(result));
     };
   }
-  PreparedRun prepared = prepare_run(context_.io, params, target_, min_ttl, *context_.ids, context_.demux);
+  PreparedRun prepared = prepare_run(context_.io, params,
+                                     platform::CaptureChoice{params.use_windows_driver, context_.windows_driver_version},
+                                     target_, min_ttl, *context_.ids, context_.demux);
   // SACK's send delay is fixed at 10 ms upstream. Otherwise the daemon's
   // --send-delay, not the request's delay (which the Go CLI fixes at 50 ms):
   // the pacing is the burst put on the network, the operator's call.

@@ -43,6 +43,7 @@ struct EngineContext {
   enrich::ReverseDns& reverse_dns;
   enrich::PublicIp& public_ip;
   std::chrono::milliseconds send_delay{50};  // the daemon's --send-delay
+  std::uint64_t windows_driver_version = 0;  // the daemon's --windows-driver-version (0: default)
 };
 
 // The daemon's own checks of a request (the privileged side validates, not only

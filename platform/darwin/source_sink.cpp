@@ -9,7 +9,7 @@
 
 namespace ddtr::platform {
 
-SourceSinkHandle new_source_sink(boost::asio::io_context& io, const IpAddress& target, bool /*use_driver*/) {
+SourceSinkHandle new_source_sink(boost::asio::io_context& io, const IpAddress& target, const CaptureChoice& /*choice*/) {
   // Sink first, then source, as upstream; if the source throws, the sink is
   // released by its unique_ptr. The error prefixes are upstream's, "SinkLinux"
   // included (its darwin file copies the Linux text).

@@ -15,12 +15,14 @@ Error prefixed(const char* prefix, const Error& e) { return Error(e.code(), std:
 
 }  // namespace
 
-SourceSinkHandle new_source_sink(boost::asio::io_context& io, const IpAddress& target, bool use_driver) {
+SourceSinkHandle new_source_sink(boost::asio::io_context& io, const IpAddress& target, const CaptureChoice& choice) {
   SourceSinkHandle handle;
-  if (use_driver) {
+  if (choice.use_windows_driver) {
     // The daemon started ddnpm (DriverStarter) if it was asked to; opening
     // a handle is all a request does, as upstream's HTTP path.
-    auto device = windows::driver::ddnpm_data_device();
+    auto device = windows::driver::ddnpm_data_device(choice.windows_driver_version != 0
+                                                         ? choice.windows_driver_version
+                                                         : windows::driver::kDefaultDriverVersion);
     // The source opens nothing until its first filter (upstream: the same).
     handle.source = std::make_unique<windows::driver::DriverSource>(io, device);
     try {

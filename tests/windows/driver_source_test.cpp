@@ -204,6 +204,8 @@ TEST(WindowsDriverSink, WritesThePacketToItsOwnSynchronousHandle) {
 TEST(WindowsDriverDevice, RealDeviceIsAbsentUnderWine) {
   auto device = ddnpm_data_device();
   EXPECT_EQ(device->signature(), 0x0000DDFD00000018u);
+  // --windows-driver-version reaches the device's signature.
+  EXPECT_EQ(ddnpm_data_device(0x16)->signature(), 0x0000DDFD00000016u);
   auto text = message_of([&] { DriverSink sink(*device); });
   EXPECT_EQ(text.rfind("NewSinkDriver failed to create handle: ", 0), 0u) << text;
 }

@@ -139,10 +139,10 @@ TEST(WindowsLocalAddress, LoopbackDialAndReservations) {
 
 TEST(WindowsSourceSink, RawPathIsIpv4OnlyAndNeedsRawSockets) {
   boost::asio::io_context io;
-  EXPECT_EQ(message_of([&] { new_source_sink(io, boost::asio::ip::make_address("::1"), false); }),
+  EXPECT_EQ(message_of([&] { new_source_sink(io, boost::asio::ip::make_address("::1"), CaptureChoice{}); }),
             "NewSourceSink failed to init rawConn: NewRawConn: IPv6 is not supported");
   SourceSinkHandle handle;
-  auto text = message_of([&] { handle = new_source_sink(io, kLoopback, false); });
+  auto text = message_of([&] { handle = new_source_sink(io, kLoopback, CaptureChoice{}); });
   if (text != "(no error)") {
     EXPECT_EQ(text.rfind("NewSourceSink failed to init rawConn: failed to create raw socket: ", 0), 0u) << text;
     GTEST_SKIP() << "no raw sockets here (wine answers WSAEPROTONOSUPPORT/WSAESOCKTNOSUPPORT): " << text;
@@ -153,7 +153,7 @@ TEST(WindowsSourceSink, RawPathIsIpv4OnlyAndNeedsRawSockets) {
 TEST(WindowsSourceSink, DriverPathWithoutTheDriver) {
   // --windows-driver selects the driver: with no ddnpm the sink cannot open it.
   boost::asio::io_context io;
-  auto text = message_of([&] { new_source_sink(io, kLoopback, true); });
+  auto text = message_of([&] { new_source_sink(io, kLoopback, CaptureChoice{true, 0x16}); });
   EXPECT_EQ(text.rfind("NewSourceSink failed to create sink driver: NewSinkDriver failed to create handle: ", 0), 0u)
       << text;
 }

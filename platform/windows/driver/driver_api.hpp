@@ -19,9 +19,12 @@ inline constexpr const wchar_t* kStatsHandlePath = L"\\\\.\\ddnpm\\driverstatsha
 enum class HandleType { Flow, Data, Stats };
 
 // DD_NPMDRIVER_VERSION. The driver rejects structures of another version, and
-// the value has changed over time (0x16 in an older ddnpmapi.h, 0x18 in the
-// agent revision read for this port): it must match the installed ddnpm.sys,
-// so the daemon can override it (--windows-driver-version).
+// the value has changed over time: it must match the installed ddnpm.sys, so
+// the daemon can override it (--windows-driver-version, passed down through
+// the engine to the data device). 0x18 because upstream's pinned driver
+// package (agent revision of 2025-09-30) has FILTER_DEFINITION's `discard`
+// field, which upstream's discard filters set: the 0x16 header predates that
+// field (its record is 152 bytes, not 160); the headers that have it say 0x18.
 inline constexpr std::uint64_t kDefaultDriverVersion = 0x18;
 constexpr std::uint64_t driver_signature(std::uint64_t version) { return (std::uint64_t{0xDDFD} << 32) | version; }
 
