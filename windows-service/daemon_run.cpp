@@ -10,6 +10,7 @@
 #include "daemon/gateway/kj_mailbox.hpp"
 #include "daemon/gateway/trace_gateway.hpp"
 #include "daemon/policy/policy_state.hpp"
+#include "daemon/rpc/connection_admission.hpp"
 #include "daemon/rpc/connection_registry.hpp"
 #include "daemon/rpc/tracer_impl.hpp"
 #include "platform/capabilities.hpp"
@@ -22,30 +23,15 @@
 namespace ddtr::winservice {
 namespace {
 
-// As the Unix daemon's accept (daemon/rpc/rpc_server.cpp): past the
+// The Unix daemon's connection rule (rpcserver::judge_connection): past the
 // daemon-wide limit the connection is closed at once; past the caller's own
 // it is answered with QUOTA_EXCEEDED for a while, then closed.
 std::optional<PipeRpcServer::Session> open_session(rpcserver::DaemonContext& daemon, const policy::Identity& who) {
-  auto rules = daemon.gateway.policy().rules();
-  auto role = rules->role_of(who);
-  const auto& limits = rules->limits(role.role);
-  if (daemon.connections.total() >= rules->config().global_max_connections) {
-    spdlog::warn("closing a connection from user={} pid={}: the daemon has {} open (global.max_connections)",
-                 who.user_name, who.pid, daemon.connections.total());
-    return std::nullopt;
-  }
-  const std::uint64_t principal = policy::principal_key(who);
-  std::optional<Error> refusal;
-  if (daemon.connections.of_user(principal) >= limits.max_connections) {
-    std::string role_text(policy::role_name(role.role));
-    refusal = Error(ErrorCode::QuotaExceeded,
-                    "too many connections: user " + who.user_name + " has " +
-                        std::to_string(daemon.connections.of_user(principal)) + " open, the most role \"" + role_text +
-                        "\" allows (roles." + role_text + ".max_connections " + std::to_string(limits.max_connections) + ")");
-  }
-  PipeRpcServer::Session session{nullptr, nullptr, refusal.has_value()};
-  session.holds = std::shared_ptr<rpcserver::ConnectionRegistry::Lease>(daemon.connections.open(principal));
-  session.bootstrap = kj::heap<rpcserver::TracerImpl>(daemon, who, std::move(refusal));
+  rpcserver::ConnectionVerdict verdict = rpcserver::judge_connection(daemon, who);
+  if (verdict.close_now) return std::nullopt;
+  PipeRpcServer::Session session{nullptr, nullptr, verdict.refusal.has_value()};
+  session.holds = std::shared_ptr<rpcserver::ConnectionRegistry::Lease>(daemon.connections.open(verdict.principal));
+  session.bootstrap = kj::heap<rpcserver::TracerImpl>(daemon, who, std::move(verdict.refusal));
   return session;
 }
 

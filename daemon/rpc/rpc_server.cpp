@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/rpc/connection_admission.hpp"
 #include "daemon/rpc/idle_memory.hpp"
 #include "platform/peer_credentials.hpp"
 
@@ -74,25 +75,10 @@ void RpcServer::serve(kj::Own<kj::AsyncIoStream> stream) {
     return;
   }
   policy::Identity who = identity_of(peer);
-  auto rules = daemon_.gateway.policy().rules();
-  auto role = rules->role_of(who);
-  const auto& limits = rules->limits(role.role);
-  int global_limit = rules->config().global_max_connections;
-  std::optional<Error> refusal;
-  if (daemon_.connections.total() >= global_limit) {
-    // Past the daemon-wide limit even an answer costs too much: close now.
-    spdlog::warn("closing a connection from uid={} pid={}: the daemon has {} open (global.max_connections)", who.uid,
-                 who.pid, daemon_.connections.total());
-    return;
-  }
-  const std::uint64_t principal = policy::principal_key(who);
-  if (daemon_.connections.of_user(principal) >= limits.max_connections) {
-    std::string role_text(policy::role_name(role.role));
-    refusal = Error(ErrorCode::QuotaExceeded,
-                    "too many connections: user " + who.user_name + " has " +
-                        std::to_string(daemon_.connections.of_user(principal)) + " open, the most role \"" + role_text +
-                        "\" allows (roles." + role_text + ".max_connections " + std::to_string(limits.max_connections) + ")");
-  }
+  ConnectionVerdict verdict = judge_connection(daemon_, who);
+  if (verdict.close_now) return;
+  std::optional<Error> refusal = std::move(verdict.refusal);
+  const std::uint64_t principal = verdict.principal;
   spdlog::debug("connection from uid={} user={} gid={} pid={}{}", who.uid, who.user_name, who.gid, who.pid,
                 refusal ? " (over its connection limit)" : "");
   auto lease = daemon_.connections.open(principal);
