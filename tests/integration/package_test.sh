@@ -52,6 +52,7 @@ machine="ddtr-$prefix"
 work=$(mktemp -d /tmp/ddtr-pk.XXXXXX)
 chmod 755 "$work"
 activator_pid=""
+stashed_logs=""  # a /var/log/datadog-traceroute found without the package, set aside
 
 installed() { dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null | grep -qv '^not-installed$'; }
 dpkg_quiet() { dpkg --force-confdef --force-confold "$@" >>"$work/dpkg.log" 2>&1; }
@@ -60,6 +61,10 @@ cleanup() {
   [[ -n $activator_pid ]] && kill "$activator_pid" 2>/dev/null && wait "$activator_pid" 2>/dev/null
   "$topology" down "$prefix" >/dev/null 2>&1
   installed && dpkg_quiet --purge "$package"
+  if [[ -n $stashed_logs && -e $stashed_logs ]]; then
+    rm -rf /var/log/datadog-traceroute
+    mv "$stashed_logs" /var/log/datadog-traceroute
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -79,6 +84,14 @@ has() {  # has FILE "USER:GROUP MODE"
 if installed; then
   echo "# a previous run left $package installed: purging it first"
   dpkg_quiet --purge "$package"
+fi
+# With no package installed, a log directory here is someone else's: a daemon
+# run by hand as root with the built-in defaults creates it (root:root), and
+# postinst then leaves it alone. Set it aside for the test, put it back after.
+if [[ -e /var/log/datadog-traceroute ]]; then
+  echo "# /var/log/datadog-traceroute exists without the package: set aside for the test"
+  stashed_logs=$work/stashed-var-log
+  mv /var/log/datadog-traceroute "$stashed_logs"
 fi
 
 # --- 1. the .deb ----------------------------------------------------------------------------
