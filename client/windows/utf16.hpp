@@ -1,12 +1,14 @@
-// UTF-8 (the client's strings) to and from UTF-16 (Win32's W functions). Windows only.
+// The client's Windows string helpers. Windows only.
 #pragma once
 
 #include <string>
 
+#include "platform/windows/common/utf16.hpp"
+
 namespace ddtr::client::windows {
 
-std::wstring utf16(const std::string& text);
-std::string utf8(const std::wstring& text);
+using platform::windows::utf16;  // UTF-8 <-> UTF-16, shared with the daemon
+using platform::windows::utf8;
 
 // True for a local pipe name, \\.\pipe\NAME: the only thing --socket may open
 // on Windows (CreateFileW would as happily open a file or a device).

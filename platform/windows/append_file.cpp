@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "platform/windows/common/utf16.hpp"
 #include "platform/windows/common/win_error.hpp"
 #include "shared/common/error.hpp"
 
@@ -32,18 +33,10 @@ struct Descriptor {
 
 std::string reason(DWORD error) { return windows::system_message(error); }
 
-// Policy files are UTF-8; Windows paths are UTF-16.
-std::wstring widen(const std::string& text) {
-  int n = ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
-  std::wstring out(static_cast<std::size_t>(n > 0 ? n : 0), L'\0');
-  if (n > 0) ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(), n);
-  return out;
-}
-
 }  // namespace
 
 AppendFile AppendFile::open(const std::string& path) {
-  std::filesystem::path file(widen(path));
+  std::filesystem::path file(windows::utf16(path));  // policy files are UTF-8, Windows paths UTF-16
   std::filesystem::path parent = file.parent_path();
   std::error_code ec;
   if (!parent.empty() && !std::filesystem::exists(parent, ec)) {

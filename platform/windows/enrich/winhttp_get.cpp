@@ -16,27 +16,13 @@
 #include <thread>
 
 #include "daemon/enrich/publicip/http_get.hpp"
+#include "platform/windows/common/utf16.hpp"
 #include "platform/windows/common/win_error.hpp"
 
 namespace ddtr::enrich {
 namespace {
 
 constexpr std::size_t kBodyLimit = 64 * 1024;
-
-std::wstring widen(const std::string& text) {
-  if (text.empty()) return {};
-  int n = ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
-  std::wstring out(static_cast<std::size_t>(n > 0 ? n : 0), L'\0');
-  if (n > 0) ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(), n);
-  return out;
-}
-
-std::string narrow(const wchar_t* text, std::size_t size) {
-  int n = ::WideCharToMultiByte(CP_UTF8, 0, text, static_cast<int>(size), nullptr, 0, nullptr, nullptr);
-  std::string out(static_cast<std::size_t>(n > 0 ? n : 0), '\0');
-  if (n > 0) ::WideCharToMultiByte(CP_UTF8, 0, text, static_cast<int>(size), out.data(), n, nullptr, nullptr);
-  return out;
-}
 
 struct InternetHandle {
   HINTERNET h = nullptr;
@@ -57,7 +43,7 @@ Error failure(const std::string& what) {
 
 // The whole GET, blocking; bounded by WinHTTP's own timeouts.
 HttpResult fetch(const std::string& url, std::chrono::milliseconds timeout) {
-  std::wstring wide = widen(url);
+  std::wstring wide = platform::windows::utf16(url);
   URL_COMPONENTS parts{};
   parts.dwStructSize = sizeof parts;
   parts.dwHostNameLength = static_cast<DWORD>(-1);
@@ -83,7 +69,7 @@ HttpResult fetch(const std::string& url, std::chrono::milliseconds timeout) {
   int ms = static_cast<int>(timeout.count());
   ::WinHttpSetTimeouts(session.h, ms, ms, ms, ms);
   InternetHandle connection(::WinHttpConnect(session.h, host.c_str(), parts.nPort, 0));
-  if (connection.h == nullptr) return failure("connect " + narrow(host.data(), host.size()));
+  if (connection.h == nullptr) return failure("connect " + platform::windows::utf8(host));
   DWORD flags = parts.nScheme == INTERNET_SCHEME_HTTPS ? WINHTTP_FLAG_SECURE : 0;
   InternetHandle request(::WinHttpOpenRequest(connection.h, L"GET", path.c_str(), nullptr, WINHTTP_NO_REFERER,
                                               WINHTTP_DEFAULT_ACCEPT_TYPES, flags));
@@ -104,7 +90,7 @@ HttpResult fetch(const std::string& url, std::chrono::milliseconds timeout) {
   DWORD reason_size = sizeof reason;
   if (::WinHttpQueryHeaders(request.h, WINHTTP_QUERY_STATUS_TEXT, WINHTTP_HEADER_NAME_BY_INDEX, reason, &reason_size,
                             WINHTTP_NO_HEADER_INDEX)) {
-    response.reason = narrow(reason, reason_size / sizeof(wchar_t));
+    response.reason = platform::windows::utf8(std::wstring_view(reason, reason_size / sizeof(wchar_t)));
   }
   char buffer[4096];
   for (;;) {

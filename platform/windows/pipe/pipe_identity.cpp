@@ -3,18 +3,11 @@
 #include <sddl.h>
 
 #include "platform/windows/common/unique_handle.hpp"
+#include "platform/windows/common/utf16.hpp"
 #include "platform/windows/common/win_error.hpp"
 
 namespace ddtr::platform::windows::pipe {
 namespace {
-
-std::string narrow(const wchar_t* text) {
-  int n = ::WideCharToMultiByte(CP_UTF8, 0, text, -1, nullptr, 0, nullptr, nullptr);
-  if (n <= 1) return {};
-  std::string out(static_cast<std::size_t>(n - 1), '\0');
-  ::WideCharToMultiByte(CP_UTF8, 0, text, -1, out.data(), n, nullptr, nullptr);
-  return out;
-}
 
 std::vector<std::uint8_t> token_information(HANDLE token, TOKEN_INFORMATION_CLASS what) {
   DWORD needed = 0;
@@ -31,8 +24,8 @@ std::string account_name(PSID sid) {
   DWORD name_length = 256, domain_length = 256;
   SID_NAME_USE use;
   if (!::LookupAccountSidW(nullptr, sid, name, &name_length, domain, &domain_length, &use)) return {};
-  std::string user = narrow(name);
-  std::string where = narrow(domain);
+  std::string user = utf8(name);
+  std::string where = utf8(domain);
   return where.empty() ? user : where + "\\" + user;
 }
 
@@ -53,7 +46,7 @@ UniqueHandle client_token(HANDLE pipe) {
 std::string sid_string(PSID sid) {
   wchar_t* text = nullptr;
   if (!::ConvertSidToStringSidW(sid, &text)) throw_last_error("failed to format a SID");
-  std::string out = narrow(text);
+  std::string out = utf8(text);
   ::LocalFree(text);
   return out;
 }
