@@ -7,6 +7,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "message_of.hpp"
 #include "pipe_pair.hpp"
 #include "platform/windows/driver/driver_sink.hpp"
 #include "platform/windows/driver/driver_source.hpp"
@@ -62,14 +63,7 @@ Endpoint ep(const char* ip, std::uint16_t port) { return Endpoint{boost::asio::i
 const PacketFilterSpec kTcp{FilterType::Tcp, Endpoint{boost::asio::ip::make_address("192.0.2.7"), 443},
                             Endpoint{boost::asio::ip::make_address("198.51.100.2"), 40001}};
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ddtr::test_support::message_of;
 
 TEST(WindowsDriverSource, OpensNothingUntilAFilterIsSet) {
   boost::asio::io_context io;

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "message_of.hpp"
 #include "platform/local_address.hpp"
 #include "platform/source_sink.hpp"
 #include "platform/tcp_connect_probe.hpp"
@@ -17,14 +18,7 @@ namespace {
 
 const IpAddress kLoopback = boost::asio::ip::make_address("127.0.0.1");
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ddtr::test_support::message_of;
 
 bool says_no_protocol_option(const std::string& text) {
   // WSAENOPROTOOPT's system text ("…protocol option…" or wine's "error 10042").
