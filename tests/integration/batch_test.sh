@@ -39,11 +39,6 @@ ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$s
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done
 
-as_nobody() {
-  ip netns exec "${prefix}c" setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
-    --bounding-set=-all --no-new-privs "$@"
-}
-
 printf '# a comment, then targets\n203.0.113.7\n\n2001:db8:ffff::5\n' >"$work/targets.txt"
 chmod 644 "$work/targets.txt"
 as_nobody "$work/datadog-traceroute" --socket "$socket" --proto icmp -q 1 -Q 0 -m 8 --timeout 2000 --parallel 3 \

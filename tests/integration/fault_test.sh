@@ -67,11 +67,6 @@ start_daemon() {  # returns once this daemon says it listens (a killed one leave
 }
 alive() { kill -0 "$daemon_pid" 2>/dev/null; }
 
-as_nobody() {
-  ip netns exec "${prefix}c" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
-}
-
 trace() {  # trace NAME ARGS...: $work/NAME.{json,err,rc}; a client that hangs 60 s is killed (rc 124)
   local name=$1; shift
   timeout -s KILL 60 ip netns exec "${prefix}c" setpriv --reuid=nobody --regid=nogroup --clear-groups \

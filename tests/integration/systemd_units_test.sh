@@ -136,10 +136,6 @@ chmod 0666 "$socket"  # the socket unit's SocketMode=0666
 check "no READY=1 before the first connection (the daemon is not started yet)" \
   test "$(grep -c READY=1 "$work/notify.log")" = 0
 
-as_nobody() {
-  ip netns exec "${prefix}c" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
-}
 trace() {  # trace NAME ARGS...
   local name=$1; shift
   as_nobody "$work/datadog-traceroute" --socket "$socket" "$@" >"$work/$name.json" 2>"$work/$name.err"

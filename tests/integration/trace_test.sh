@@ -32,11 +32,6 @@ install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$w
 mkdir -m 0755 "$work/run"
 socket=$work/run/daemon.sock
 
-as_nobody() {  # inside the client namespace, as nobody, with no capabilities at all
-  ip netns exec "${prefix}c" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
-}
-
 # This suite tests tracing, not quotas (tests/integration/policy_test.sh does):
 # `nobody` gets the whole range, and the audit log stays in the work dir.
 cat >"$work/daemon.json" <<EOF

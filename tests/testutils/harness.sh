@@ -1,5 +1,6 @@
-# Sourced by the integration scripts: the skip rule, and the counters and checks
-# they report with ("ok - ...", "not ok - ...", then "N passed, N failed").
+# Sourced by the integration scripts: the skip rule, running as nobody, and the
+# counters and checks they report with ("ok - ...", "not ok - ...", then
+# "N passed, N failed").
 
 # Exit 77 (ctest: skipped) unless this is root on a kernel with network namespaces.
 require_root_and_netns() {
@@ -7,6 +8,14 @@ require_root_and_netns() {
   if [[ $(id -u) != 0 ]]; then echo "$why"; exit 77; fi
   if ! ip netns add "ddtrprobe$$" 2>/dev/null; then echo "$why"; exit 77; fi
   ip netns del "ddtrprobe$$"
+}
+
+# Runs "$@" inside the calling script's client namespace, "${prefix}c" (the
+# topology's), as nobody with no capabilities at all: the unprivileged user
+# the daemon must serve.
+as_nobody() {
+  ip netns exec "${prefix}c" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    --inh-caps=-all --bounding-set=-all --no-new-privs "$@"
 }
 
 passed=0 failed=0
