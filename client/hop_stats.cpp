@@ -23,8 +23,24 @@ double RunningStats::stddev() const {
 void WatchStats::add_round(const Results& results) {
   ++rounds_;
   if (!results.runs) return;
+  // The destination's row is at the lowest TTL it has answered at. A run
+  // whose probe at that TTL was lost finds the destination one or more TTLs
+  // deeper; as in mtr, that is a loss at the destination's TTL, not a new row
+  // (the deeper answer is not counted).
   for (const Run& run : *results.runs) {
-    for (const Hop& hop : run.hops) add_hop(hop);
+    for (const Hop& hop : run.hops) {
+      if (hop.is_dest && !hop.ip_address.empty() && hop.ttl >= 1 && (destination_ttl_ == 0 || hop.ttl < destination_ttl_)) {
+        destination_ttl_ = hop.ttl;
+      }
+    }
+  }
+  if (destination_ttl_ > 0 && ttls_.size() > static_cast<std::size_t>(destination_ttl_)) {
+    ttls_.resize(static_cast<std::size_t>(destination_ttl_));
+  }
+  for (const Run& run : *results.runs) {
+    for (const Hop& hop : run.hops) {
+      if (destination_ttl_ == 0 || hop.ttl <= destination_ttl_) add_hop(hop);
+    }
     if (destination_.empty() && !run.destination.ip_address.empty()) destination_ = run.destination.ip_address;
   }
 }
@@ -59,6 +75,7 @@ void WatchStats::add_hop(const Hop& hop) {
 void WatchStats::reset() {
   ttls_.clear();
   rounds_ = refused_ = throttled_ = 0;
+  destination_ttl_ = 0;
   // The destination's address is a fact of the target, not a statistic.
 }
 

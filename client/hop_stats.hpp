@@ -60,7 +60,9 @@ class WatchStats {
   void add_round(const Results& results);
   void reset();
 
-  const std::vector<TtlStats>& ttls() const { return ttls_; }  // [ttl - 1], up to the deepest TTL seen
+  // [ttl - 1]: up to the destination's TTL (the lowest it answered at), or
+  // the deepest TTL seen while it has not answered.
+  const std::vector<TtlStats>& ttls() const { return ttls_; }
   // Rounds the daemon did not trace: refused (an error) or throttled (its rate limit).
   void note_refused() { ++refused_; }
   void note_throttled() { ++throttled_; }
@@ -76,6 +78,7 @@ class WatchStats {
 
   std::vector<TtlStats> ttls_;
   std::uint64_t rounds_ = 0, refused_ = 0, throttled_ = 0;
+  int destination_ttl_ = 0;  // the lowest TTL the destination answered at; 0: not yet
   std::string destination_;
 };
 

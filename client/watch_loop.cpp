@@ -95,6 +95,7 @@ kj::Promise<void> WatchLoop::after_round(TraceOutcome outcome, kj::TimePoint sta
       status_.phase = WatchStatus::Phase::Waiting;
     }
   }
+  if (paused_) status_.phase = WatchStatus::Phase::Paused;  // p pressed mid-round: no round follows
   if (hooks_.round) hooks_.round(outcome);
   changed();
   return timer_.afterDelay(wait).then([this] { return next_round(); });

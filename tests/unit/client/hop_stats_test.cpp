@@ -82,8 +82,9 @@ TEST(WatchStats, LossPerTtlAcrossRunsAndRounds) {
   WatchStats stats;
   stats.add_round(round_of({{hop(1, "192.0.2.6", 0.5), hop(2, ""), hop(3, "203.0.113.5", 1.5, true)},
                             {hop(1, "192.0.2.6", 0.7), hop(2, "192.0.2.10", 1.0), hop(3, "203.0.113.5", 1.7, true)}}));
+  // The destination's probe at TTL 3 lost, found at TTL 4: a loss at TTL 3, no row 4.
   stats.add_round(round_of({{hop(1, "192.0.2.6", 0.6), hop(2, ""), hop(3, "", 0), hop(4, "203.0.113.5", 2.0, true)}}));
-  ASSERT_EQ(stats.ttls().size(), 4u);
+  ASSERT_EQ(stats.ttls().size(), 3u);
   EXPECT_EQ(stats.rounds(), 2u);
   const TtlStats& t1 = stats.ttls()[0];
   EXPECT_EQ(t1.sent, 3u);
@@ -101,8 +102,23 @@ TEST(WatchStats, LossPerTtlAcrossRunsAndRounds) {
   EXPECT_EQ(stats.ttls()[2].sent, 3u);
   EXPECT_EQ(stats.ttls()[2].received, 2u);
   EXPECT_TRUE(stats.ttls()[2].addresses[0].is_destination);
-  EXPECT_EQ(stats.ttls()[3].sent, 1u);
+  EXPECT_EQ(stats.ttls()[2].addresses[0].rtt.count(), 2u);
   EXPECT_EQ(stats.destination(), "203.0.113.5");
+}
+
+TEST(WatchStats, RowsEndAtTheShallowestDestinationTtl) {
+  WatchStats stats;
+  // First seen deep (its TTL 2 probe lost), then at TTL 2: the deeper rows go.
+  stats.add_round(round_of({{hop(1, "192.0.2.6"), hop(2, ""), hop(3, "203.0.113.5", 1, true)}}));
+  ASSERT_EQ(stats.ttls().size(), 3u);
+  stats.add_round(round_of({{hop(1, "192.0.2.6"), hop(2, "203.0.113.5", 1, true)}}));
+  ASSERT_EQ(stats.ttls().size(), 2u);
+  EXPECT_EQ(stats.ttls()[1].sent, 2u);
+  EXPECT_EQ(stats.ttls()[1].received, 1u);
+  // Unreached (a filtered target): every TTL a run listed is a row.
+  WatchStats filtered;
+  filtered.add_round(round_of({{hop(1, "192.0.2.6"), hop(2, ""), hop(3, ""), hop(4, "")}}));
+  EXPECT_EQ(filtered.ttls().size(), 4u);
 }
 
 TEST(WatchStats, EveryAddressAtATtlIsItsOwnRow) {
