@@ -55,7 +55,7 @@ write_policy() {  # write_policy RATE_PER_MINUTE BURST
 EOF
 }
 start_daemon() {
-  [[ -n $daemon_pid ]] && { kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""; }
+  [[ -n $daemon_pid ]] && { kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=""; }
   rm -f "$socket"
   ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
     --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
