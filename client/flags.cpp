@@ -139,7 +139,7 @@ const std::vector<FlagSpec>& flag_specs() {
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.watch = to_bool(v, n); }},
       {"interval", 0, FlagType::String, "1s", "With --watch or --report-cycles, from one round's start to the next's",
        [](ClientOptions& o, const std::string& v, const std::string&) { o.interval = to_interval(v); }},
-      {"report-cycles", 0, FlagType::Int, "0",
+      {"report-cycles", 0, FlagType::Int, "",
        "Run N rounds without a screen, then print the statistics (table, or --format json)",
        [](ClientOptions& o, const std::string& v, const std::string& n) {
          o.report_cycles = to_int(v, n);
