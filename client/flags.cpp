@@ -62,7 +62,26 @@ OutputFormat to_format(const std::string& value) {
   if (value == "json") return OutputFormat::Json;
   if (value == "table") return OutputFormat::Table;
   if (value == "text") return OutputFormat::Text;
-  throw FlagError("invalid value \"" + value + "\" for --format: must be json, table or text");
+  if (value == "jsonl") return OutputFormat::Jsonl;
+  throw FlagError("invalid value \"" + value + "\" for --format: must be json, table, text or jsonl");
+}
+
+// Go's duration forms that matter here ("1s", "500ms", "1.5s", "2m"); a bare
+// number is seconds, as mtr's -i.
+std::chrono::milliseconds to_interval(const std::string& value) {
+  std::size_t end = 0;
+  double number = 0;
+  try {
+    number = std::stod(value, &end);
+  } catch (const std::exception&) {
+    end = 0;
+  }
+  const std::string unit = value.substr(end);
+  double scale = unit.empty() || unit == "s" ? 1000 : unit == "ms" ? 1 : unit == "m" ? 60000 : -1;
+  if (end == 0 || scale < 0 || !(number >= 0) || number * scale > 3'600'000) {
+    throw FlagError("invalid value \"" + value + "\" for --interval: a duration from 0 to 1h such as 1s, 500ms, 2m");
+  }
+  return std::chrono::milliseconds(static_cast<long long>(number * scale + 0.5));
 }
 
 const std::vector<FlagSpec>& flag_specs() {
@@ -92,7 +111,10 @@ const std::vector<FlagSpec>& flag_specs() {
          o.params.collect_source_public_ip = to_bool(v, n);
        }},
       {"e2e-queries", 'Q', FlagType::Int, "50", "Number of e2e probes queries",
-       [](ClientOptions& o, const std::string& v, const std::string& n) { o.params.e2e_queries = to_int(v, n); }},
+       [](ClientOptions& o, const std::string& v, const std::string& n) {
+         o.params.e2e_queries = to_int(v, n);
+         o.e2e_queries_given = true;
+       }},
       {"windows-driver", 0, FlagType::Bool, "false", "Use Windows driver for traceroute (Windows only; ignored elsewhere)",
        [](ClientOptions& o, const std::string& v, const std::string& n) {
          o.params.use_windows_driver = to_bool(v, n);
@@ -102,7 +124,8 @@ const std::vector<FlagSpec>& flag_specs() {
          o.params.skip_private_hops = to_bool(v, n);
        }},
       {"format", 0, FlagType::String, "",
-       "Output format: json, table or text (default: table when stdout is a terminal, else json)",
+       "Output format: json, table, text, or jsonl with --watch/--report-cycles (default: table when stdout is a "
+       "terminal, else json)",
        [](ClientOptions& o, const std::string& v, const std::string&) { o.format = to_format(v); }},
       {"no-color", 0, FlagType::Bool, "false", "No colours in the table (also when $NO_COLOR is set)",
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.no_color = to_bool(v, n); }},
@@ -111,6 +134,17 @@ const std::vector<FlagSpec>& flag_specs() {
        [](ClientOptions& o, const std::string& v, const std::string&) { o.targets_file = v; }},
       {"parallel", 0, FlagType::Int, "16", "With several targets, how many traces are in flight at once",
        [](ClientOptions& o, const std::string& v, const std::string& n) { o.parallel = to_int(v, n); }},
+      {"watch", 0, FlagType::Bool, "false",
+       "Keep tracing (mtr mode): per-hop loss and RTT statistics across rounds, until q or Ctrl-C",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.watch = to_bool(v, n); }},
+      {"interval", 0, FlagType::String, "1s", "With --watch or --report-cycles, from one round's start to the next's",
+       [](ClientOptions& o, const std::string& v, const std::string&) { o.interval = to_interval(v); }},
+      {"report-cycles", 0, FlagType::Int, "",
+       "Run N rounds without a screen, then print the statistics (table, or --format json)",
+       [](ClientOptions& o, const std::string& v, const std::string& n) {
+         o.report_cycles = to_int(v, n);
+         if (o.report_cycles < 1) throw FlagError("invalid value " + v + " for --report-cycles: must be at least 1");
+       }},
       {"socket", 0, FlagType::String, kDefaultSocketPath, "Daemon socket (also $DD_TRACEROUTE_SOCKET)",
        [](ClientOptions& o, const std::string& v, const std::string&) { o.socket_path = v; }},
   };
@@ -201,6 +235,13 @@ std::string usage_text() {
          "  Colours only in the table on a terminal, never with --no-color or $NO_COLOR set; TERM=dumb\n"
          "  gets no cursor movement. Ctrl-C cancels the trace in the daemon and prints the hops learned\n"
          "  so far (the partial table or listing; for json, a note on stderr), exit status 130.\n\n"
+         "Watch (mtr mode): --watch repeats the trace every --interval over one daemon connection and\n"
+         "  shows per TTL Loss% Snt Rcv Last Avg Best Wrst StDev (ms), each address of a TTL on its own\n"
+         "  row (ECMP). Keys: q quit, p pause/resume, r reset the statistics, n names on/off. q and\n"
+         "  Ctrl-C print the final table (exit 0; 130 for Ctrl-C). --report-cycles N runs N rounds\n"
+         "  without a screen and prints that table, or --format json the statistics as one document, or\n"
+         "  --format jsonl each round's Go document as it completes. Each round is an ordinary trace\n"
+         "  under the daemon's quotas (a throttled round waits); no e2e probes unless -Q is given.\n\n"
          "Exit status: 0 success, 1 trace or daemon error, 2 bad flags, 130 interrupted (Ctrl-C).\n\n"
          "Examples:\n"
          "  datadog-traceroute --proto icmp 192.0.2.1\n"
@@ -208,6 +249,8 @@ std::string usage_text() {
          "  datadog-traceroute -P icmp -q 1 -Q 10 --timeout 1000 203.0.113.5\n"
          "  datadog-traceroute --format text -q 5 203.0.113.5\n"
          "  datadog-traceroute --format json --proto icmp --skip-private-hops 2001:db8::1 > trace.json\n"
+         "  datadog-traceroute --watch --proto icmp -q 1 203.0.113.5\n"
+         "  datadog-traceroute --report-cycles 10 --interval 500ms --format json 203.0.113.5\n"
          "  datadog-traceroute doctor\n";
   return out.str();
 }
@@ -308,6 +351,14 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const char
     if (target.empty()) throw FlagError("the target must not be empty");
   }
   check_range("parallel", options.parallel, 1, 1000);
+  check_range("report-cycles", options.report_cycles, 0, 10'000'000);
+  if (options.watch && options.report_cycles > 0) throw FlagError("--watch and --report-cycles are exclusive");
+  if (options.is_watch() && options.is_batch()) throw FlagError("--watch and --report-cycles trace one target");
+  if (options.format == OutputFormat::Jsonl && !options.is_watch()) {
+    throw FlagError("--format jsonl needs --watch or --report-cycles (several targets print JSON Lines already)");
+  }
+  // A round is one ordinary trace; its e2e probes only when asked for (-Q).
+  if (options.is_watch() && !options.e2e_queries_given) options.params.e2e_queries = 0;
   validate(options);
   return outcome;
 }

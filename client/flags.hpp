@@ -2,6 +2,7 @@
 // pflag's parsing rules and messages) plus --socket, --format, --no-color and --version.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -18,7 +19,8 @@ inline constexpr const char* kDefaultSocketPath = "\\\\.\\pipe\\datadog-tracerou
 inline constexpr const char* kDefaultSocketPath = "/run/datadog-traceroute/daemon.sock";
 #endif
 
-enum class OutputFormat { Json, Table, Text };
+// Jsonl: one Go document per round, for --watch / --report-cycles only.
+enum class OutputFormat { Json, Table, Text, Jsonl };
 
 struct ClientOptions {
   TraceParams params;       // hostname = the positional TARGET
@@ -33,6 +35,12 @@ struct ClientOptions {
   std::string targets_file;  // read by the batch command, not the parser
   int parallel = 16;         // traces in flight at once in a batch
   bool is_batch() const { return targets.size() > 1 || !targets_file.empty(); }
+  // mtr mode: rounds of the same trace over one connection, per-hop statistics.
+  bool watch = false;                          // --watch: until q or Ctrl-C, a screen on a terminal
+  int report_cycles = 0;                       // --report-cycles N: N rounds, then the report; 0: not given
+  std::chrono::milliseconds interval{1000};    // --interval: from one round's start to the next's
+  bool e2e_queries_given = false;              // -Q given: rounds carry e2e probes only then
+  bool is_watch() const { return watch || report_cycles > 0; }
 };
 
 enum class CommandKind { Trace, Help, Version, Doctor };

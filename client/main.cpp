@@ -13,6 +13,7 @@
 #include "client/output_plan.hpp"
 #include "client/rpc_client.hpp"
 #include "client/trace_command.hpp"
+#include "client/watch_command.hpp"
 #include "shared/common/version.hpp"
 
 namespace {
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
       break;
   }
   const auto& options = parsed.options;
+  if (options.is_watch()) return ddtr::client::run_watch(options);
   if (!options.is_batch()) return ddtr::client::run_trace(options);
   std::vector<std::string> targets = options.targets;
   if (!options.targets_file.empty()) {

@@ -120,6 +120,7 @@ void TraceProgress::finish(const Results& results) {
       break;
     }
     case OutputFormat::Json:
+    case OutputFormat::Jsonl:  // (only with --watch, which does not come here)
       break;  // the command prints the document; nothing was drawn
   }
 }
@@ -160,6 +161,7 @@ void TraceProgress::interrupted() {
       print(err_, {"Interrupted: the trace was cancelled in the daemon; the listing shows the hops learned so far."});
       break;
     case OutputFormat::Json:
+    case OutputFormat::Jsonl:
       listing.insert(listing.begin(),
                      "Interrupted: the trace was cancelled in the daemon; no JSON document was printed. "
                      "Hops learned so far:");

@@ -30,7 +30,7 @@ TEST(Flags, FormatAndNoColor) {
     options({"--format", "yaml"});
     FAIL() << "no error";
   } catch (const FlagError& e) {
-    EXPECT_STREQ(e.what(), "invalid value \"yaml\" for --format: must be json, table or text");
+    EXPECT_STREQ(e.what(), "invalid value \"yaml\" for --format: must be json, table, text or jsonl");
   }
   EXPECT_THROW(options({"--format"}), FlagError);  // needs an argument (the target is taken as it)
 }
