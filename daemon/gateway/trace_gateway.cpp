@@ -250,8 +250,8 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
   };
 
   try {
+    if (caller.refusal) throw *caller.refusal;  // e.g. a bad token: 401 first, whatever the target
     if (oversized) throw *oversized;
-    if (caller.refusal) throw *caller.refusal;
     engine::validate_request(request);
     rules->check_request(caller.who, role, request);
     state->ticket =
