@@ -137,6 +137,7 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
       stop.exclusiveJoin(kj::mv(serving))
           .exclusiveJoin(mailbox->run())
           .exclusiveJoin(reload_on_hangup(io.unixEventPort, policy))
+          .exclusiveJoin(gateway.report_suppressed_refusals_every(io.provider->getTimer(), 5 * kj::SECONDS))
           .wait(io.waitScope);
       // The HTTP thread stops first (it posts into the gateway); then leaving
       // this scope destroys the RPC server and every connection, which cancels

@@ -93,7 +93,11 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
           t.join();
         }
       } join{waiter, wake};
-      server.run().exclusiveJoin(kj::mv(stopped.promise)).exclusiveJoin(mailbox->run()).wait(io.waitScope);
+      server.run()
+          .exclusiveJoin(kj::mv(stopped.promise))
+          .exclusiveJoin(mailbox->run())
+          .exclusiveJoin(gateway.report_suppressed_refusals_every(io.provider->getTimer(), 5 * kj::SECONDS))
+          .wait(io.waitScope);
       log.info("stopping");
     }  // the pipe server and every connection go first, which cancels their traces
     mailbox->close();

@@ -2,22 +2,26 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string_view>
+
+#include "shared/common/target_length.hpp"
 
 namespace ddtr::gateway {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Client text (a target, a user name) goes into the log with control bytes
-// escaped, so a hand-made request cannot forge log lines or terminal escapes.
+// Client text (a target, a user name) goes into the log with control bytes,
+// quotes and backslashes escaped, so a hand-made request cannot forge log
+// lines, close a quoted field early, or send terminal escapes.
 std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f || c == '\\') {
+    if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') {
       char escaped[8];
       std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
       out += escaped;
@@ -30,6 +34,65 @@ std::string printable(std::string_view text) {
 
 double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// What an unauthenticated caller's target may leave in the log and the audit:
+// enough to recognise it, not enough to fill a disk with.
+constexpr std::size_t kUnauthenticatedTargetBytes = 64;
+// An oversized field is shown by this much of its start.
+constexpr std::size_t kClippedFieldBytes = 64;
+// Protocol and TCP method names are short words ("icmp", "prefer_sack").
+constexpr std::size_t kMaxWordBytes = 16;
+
+// Settles the length of everything the caller wrote before any of it is
+// logged or audited: an oversized field is clipped in the record (its length
+// kept) and the request refused, INVALID_REQUEST.
+std::optional<Error> bound_caller_text(policy::AuditRecord& audit, bool authenticated) {
+  TraceParams& p = audit.params;
+  std::optional<Error> problem;
+  if (auto why = target_length_problem(p.hostname)) {
+    problem = Error(ErrorCode::InvalidRequest, "invalid target: " + *why);
+  }
+  std::size_t keep = authenticated ? kMaxTargetBytes : kUnauthenticatedTargetBytes;
+  if (problem) keep = std::min(keep, kClippedFieldBytes);
+  if (p.hostname.size() > keep) {
+    audit.target_bytes = p.hostname.size();
+    p.hostname = clipped(p.hostname, keep);
+  }
+  for (std::string* word : {&p.protocol, &p.tcp_method}) {
+    if (word->size() > kMaxWordBytes) {
+      if (!problem) problem = Error(ErrorCode::InvalidRequest, "invalid request: an option value is " +
+                                                                   std::to_string(word->size()) + " bytes long");
+      *word = clipped(*word, kMaxWordBytes);
+    }
+  }
+  return problem;
+}
+
+policy::EffectiveTrace effective_of(const TraceParams& p, const Endpoint& destination, bool probed) {
+  policy::EffectiveTrace e;
+  e.destination = destination;
+  e.probed = probed;
+  // As the engine sends them (TraceJob): 8-bit TTLs.
+  e.min_ttl = p.min_ttl & 0xff;
+  e.max_ttl = p.max_ttl & 0xff;
+  e.timeout_ms = p.timeout_ms;
+  e.traceroute_queries = p.traceroute_queries;
+  e.e2e_queries = p.e2e_queries;
+  e.protocol = p.protocol;
+  e.tcp_method = p.tcp_method.empty() ? std::string(defaults::kTcpMethod) : p.tcp_method;
+  return e;
+}
+
+void add_source_ports(policy::EffectiveTrace& e, const Results& results) {
+  if (!results.runs || e.protocol == "icmp") return;
+  for (const Run& run : *results.runs) {
+    std::uint16_t port = run.source.port;
+    if (port != 0 && std::find(e.source_ports.begin(), e.source_ports.end(), port) == e.source_ports.end()) {
+      e.source_ports.push_back(port);
+    }
+  }
+  std::sort(e.source_ports.begin(), e.source_ports.end());
 }
 
 }  // namespace
@@ -54,6 +117,7 @@ struct TraceGateway::Call::State {
       audit.error = *error;
     } else {
       audit.outcome = "ok";
+      if (audit.effective) add_source_ports(*audit.effective, std::get<Results>(outcome));
     }
     audit.duration_ms = ms_between(arrived, Clock::now());
     spdlog::info("trace done: {} {}{} after {:.3f}s (queued {:.3f}s)", describe_caller(), audit.outcome,
@@ -78,6 +142,13 @@ struct TraceGateway::Call::State {
     policy->audit().write(audit);
     on_hop = nullptr;
     on_done = nullptr;
+  }
+
+  // The caller without its pid: who a refusal summary is about.
+  std::string principal_name() const {
+    if (audit.source == "http") return "http=" + printable(audit.who.user_name);
+    if (audit.who.uid == policy::kNoUid) return "user=" + printable(audit.who.user_name);
+    return "uid=" + std::to_string(audit.who.uid) + " (" + printable(audit.who.user_name) + ")";
   }
 
   std::string describe_caller() const {
@@ -120,14 +191,14 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
   audit.source = caller.source;
   audit.remote = caller.remote;
   audit.params = std::move(params);
+  // First of all, before a byte of it is logged: how much the caller wrote.
+  bool unauthenticated = caller.refusal && caller.refusal->code() == ErrorCode::Unauthorized;
+  std::optional<Error> oversized = bound_caller_text(audit, !unauthenticated);
   const TraceParams& request = audit.params;
 
   auto rules = policy_.rules();  // this request keeps its rules through a reload
   policy::RoleDecision role = caller.role ? *caller.role : rules->role_of(caller.who);
   audit.role = std::string(policy::role_name(role.role));
-  spdlog::info("trace request: {} user={} gid={} role={} target=\"{}\" params={}", state->describe_caller(),
-               printable(caller.who.user_name), caller.who.gid, audit.role, printable(request.hostname),
-               printable(describe(request)));
 
   auto mailbox = mailbox_;
   auto& engine = engine_;
@@ -157,35 +228,79 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
       });
     };
     // `rules` is immutable, so the engine thread may read it while a reload
-    // swaps in new rules here.
-    observer.check_target = [rules, role, protocol = state->audit.params.protocol](const Endpoint& target) {
-      rules->check_target(role, protocol, target);
+    // swaps in new rules here. The resolved target goes to the audit record
+    // (through the mailbox, so before the outcome), judged or refused.
+    observer.check_target = [rules, role, mailbox, weak, params = state->audit.params](const Endpoint& target) {
+      bool passed = false;
+      auto record = [&] {
+        mailbox->post([weak, effective = effective_of(params, target, passed)] {
+          if (auto state = weak.lock()) state->audit.effective = effective;
+        });
+      };
+      try {
+        rules->check_target(role, params.protocol, target);
+      } catch (...) {
+        record();
+        throw;
+      }
+      passed = true;
+      record();
     };
     state->engine_id = engine.start_trace(state->audit.params, std::move(observer));
   };
 
   try {
-    if (caller.refusal) throw *caller.refusal;
+    if (caller.refusal) throw *caller.refusal;  // e.g. a bad token: 401 first, whatever the target
+    if (oversized) throw *oversized;
     engine::validate_request(request);
     rules->check_request(caller.who, role, request);
     state->ticket =
         policy_.admission().submit(caller.principal, caller.who.user_name, role.role, rules->limits(role.role), start);
   } catch (const Error& e) {
-    spdlog::info("trace refused: {} {} ({})", state->describe_caller(), error_code_name(e.code()), printable(e.what()));
     audit.verdict = "refused";
     audit.error = e;
     audit.duration_ms = ms_between(state->arrived, Clock::now());
     state->done = true;
-    policy_.audit().write(audit);
+    // A refusal costs its caller: past the budget, no line of its own.
+    if (policy_.refusals().take(caller.principal, state->principal_name(), e.code())) {
+      log_request(*state);
+      spdlog::info("trace refused: {} {} ({})", state->describe_caller(), error_code_name(e.code()), printable(e.what()));
+      policy_.audit().write(audit);
+    }
+    report_suppressed_refusals();
     if (state->on_done) state->on_done(e);
     return std::make_unique<Call>(nullptr);
   }
   audit.verdict = "allowed";
+  log_request(*state);
   if (!state->ticket.running()) {
     spdlog::debug("trace queued: {} ({} running, {} waiting daemon-wide)", state->describe_caller(),
                   policy_.admission().running(), policy_.admission().queued());
   }
+  report_suppressed_refusals();
   return std::make_unique<Call>(state);
+}
+
+void TraceGateway::log_request(const Call::State& state) {
+  const policy::AuditRecord& audit = state.audit;
+  spdlog::info("trace request: {} user={} gid={} role={} target=\"{}\"{} params={}", state.describe_caller(),
+               printable(audit.who.user_name), audit.who.gid, audit.role, printable(audit.params.hostname),
+               audit.target_bytes ? " target_bytes=" + std::to_string(*audit.target_bytes) : std::string(),
+               printable(describe(audit.params)));
+}
+
+void TraceGateway::report_suppressed_refusals() {
+  for (const auto& summary : policy_.refusals().due()) {
+    spdlog::warn("trace refusals: {}", policy::describe(summary));
+    policy_.audit().write(summary, std::chrono::system_clock::now());
+  }
+}
+
+kj::Promise<void> TraceGateway::report_suppressed_refusals_every(kj::Timer& timer, kj::Duration period) {
+  return timer.afterDelay(period).then([this, &timer, period] {
+    report_suppressed_refusals();
+    return report_suppressed_refusals_every(timer, period);
+  });
 }
 
 }  // namespace ddtr::gateway

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include <kj/timer.h>
+
 #include "daemon/engine/engine.hpp"
 #include "daemon/gateway/kj_mailbox.hpp"
 #include "daemon/policy/identity.hpp"
@@ -56,10 +58,18 @@ class TraceGateway {
   std::unique_ptr<Call> submit(Caller caller, TraceParams params, HopSink on_hop, DoneSink on_done);
 
   policy::PolicyState& policy() { return policy_; }
+
+  // Logs and audits the summaries of suppressed refusals that are due (see
+  // policy::RefusalBudget); submit() does it too, this catches a flood's end.
+  void report_suppressed_refusals();
+  // The daemon's loop: report_suppressed_refusals() every `period`, forever.
+  kj::Promise<void> report_suppressed_refusals_every(kj::Timer& timer, kj::Duration period);
   // Thread-safe: for `info`.
   engine::Engine::Identities engine_identities() const { return engine_.identities(); }
 
  private:
+  static void log_request(const Call::State& state);
+
   engine::Engine& engine_;
   std::shared_ptr<KjMailbox> mailbox_;
   policy::PolicyState& policy_;

@@ -48,6 +48,7 @@ std::string audit_line(const AuditRecord& r) {
   }
   line["role"] = r.role;
   line["target"] = r.params.hostname;
+  if (r.target_bytes) line["target_bytes"] = *r.target_bytes;  // only when "target" was clipped
   const TraceParams& p = r.params;
   line["options"] = {{"protocol", p.protocol},
                      {"port", p.port},
@@ -61,6 +62,32 @@ std::string audit_line(const AuditRecord& r) {
                      {"source_public_ip", p.collect_source_public_ip},
                      {"skip_private_hops", p.skip_private_hops},
                      {"windows_driver", p.use_windows_driver}};
+  if (r.effective) {
+    const EffectiveTrace& e = *r.effective;
+    nlohmann::ordered_json effective;
+    effective["address"] = ip_text(e.destination.address);
+    effective["probed"] = e.probed;
+    effective["protocol"] = e.protocol;
+    if (e.protocol == "icmp") {
+      effective["port"] = nullptr;  // ICMP has none
+    } else {
+      effective["port"] = e.destination.port;
+    }
+    if (e.protocol == "tcp") {
+      effective["tcp_method"] = e.tcp_method;
+    } else {
+      effective["tcp_method"] = nullptr;
+    }
+    effective["min_ttl"] = e.min_ttl;
+    effective["max_ttl"] = e.max_ttl;
+    effective["timeout_ms"] = e.timeout_ms;
+    effective["traceroute_queries"] = e.traceroute_queries;
+    effective["e2e_queries"] = e.e2e_queries;
+    effective["source_ports"] = e.source_ports;
+    line["effective"] = std::move(effective);
+  } else {
+    line["effective"] = nullptr;
+  }
   line["verdict"] = r.verdict;
   line["outcome"] = r.outcome;
   if (r.error) {
@@ -71,6 +98,20 @@ std::string audit_line(const AuditRecord& r) {
   line["queued_ms"] = milliseconds(r.queued_ms);
   line["duration_ms"] = milliseconds(r.duration_ms);
   // Invalid UTF-8 from a client (a target name) is replaced, never a throw.
+  return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string audit_line(const RefusalBudget::Summary& summary, std::chrono::system_clock::time_point time) {
+  nlohmann::ordered_json line;
+  line["time"] = rfc3339_utc(time);
+  line["event"] = "refusals_suppressed";
+  line["caller"] = summary.name;
+  line["verdict"] = "refused";
+  line["suppressed"] = summary.suppressed;
+  nlohmann::ordered_json codes = nlohmann::ordered_json::object();
+  for (const auto& [code, count] : summary.codes) codes[std::string(error_code_name(code))] = count;
+  line["codes"] = std::move(codes);
+  line["interval_s"] = summary.interval.count();
   return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
@@ -87,8 +128,14 @@ void AuditLog::reopen(std::string path) {
 }
 
 void AuditLog::write(const AuditRecord& record) {
-  if (!file_.valid()) return;
-  std::string line = audit_line(record) + "\n";
+  if (file_.valid()) append(audit_line(record) + "\n");
+}
+
+void AuditLog::write(const RefusalBudget::Summary& summary, std::chrono::system_clock::time_point time) {
+  if (file_.valid()) append(audit_line(summary, time) + "\n");
+}
+
+void AuditLog::append(const std::string& line) {
   std::string error;
   bool ok = file_.append(line, error);
   if (!ok && healthy_) {

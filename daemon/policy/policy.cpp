@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "shared/common/embedded_ipv4.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::policy {
@@ -103,7 +104,20 @@ void Policy::check_target(const RoleDecision& decision, const std::string& proto
 }
 
 void Policy::check_address(const IpAddress& address) const {
-  std::string text = ip_text(address);
+  check_one_address(address, "");
+  // The IPv4 address an IPv6 form carries must pass too: a packet to
+  // 64:ff9b::a9fe:a9fe reaches 169.254.169.254 through a NAT64 gateway.
+  // (IPv4-mapped addresses are judged as IPv4 alone, by Cidr and here.)
+  IpAddress judged = canonical_address(address);
+  if (!judged.is_v6()) return;
+  for (const auto& inner : embedded_ipv4(judged.to_v6())) {
+    check_one_address(IpAddress(inner.address),
+                      " (the IPv4 address inside " + ip_text(address) + ", " + std::string(inner.form) + ")");
+  }
+}
+
+void Policy::check_one_address(const IpAddress& address, const std::string& inside) const {
+  std::string text = ip_text(address) + inside;
   for (std::size_t i = 0; i < deny_.size(); ++i) {
     if (deny_[i].contains(address)) {
       bool from_config = i < config_.deny.size();

@@ -38,7 +38,10 @@ class Policy {
   void check_target(const RoleDecision& role, const std::string& protocol, const Endpoint& target) const;
 
  private:
+  // The address and every IPv4 address it carries (shared/common/embedded_ipv4.hpp).
   void check_address(const IpAddress& address) const;
+  // `inside`: "" or where the address was found, for the message.
+  void check_one_address(const IpAddress& address, const std::string& inside) const;
 
   PolicyConfig config_;
   std::vector<Cidr> deny_;  // the config's deny list plus, unless disabled, the defaults

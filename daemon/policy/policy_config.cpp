@@ -283,14 +283,36 @@ void check_http_exposure(const HttpConfig& http, const std::string& listen) {
 
 std::vector<Cidr> default_denied_destinations() {
   std::vector<Cidr> out;
-  for (const char* block : {"169.254.0.0/16",   // link-local, incl. cloud metadata 169.254.169.254
-                            "fe80::/10",        // link-local
-                            "fd00:ec2::254/128",  // a cloud's IPv6 metadata service
-                            "224.0.0.0/4",      // multicast
-                            "ff00::/8",         // multicast
+  // The clouds' instance metadata services hand out credentials to whoever
+  // reaches them from the instance; a traceroute is no business of theirs.
+  // Every IPv6 form carrying one of the IPv4 addresses below is denied with it
+  // (Policy::check_address). Sources, checked 2026-12:
+  //  AWS   169.254.169.254, fd00:ec2::254 (Nitro):
+  //        https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html
+  //  Google Cloud 169.254.169.254, fd20:ce::254 (IPv6-only VMs):
+  //        https://cloud.google.com/compute/docs/metadata/querying-metadata
+  //  Azure 169.254.169.254 (IMDS), 168.63.129.16 (WireServer: agent, DHCP, DNS, health probes):
+  //        https://learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16
+  //  Alibaba Cloud 100.100.100.200:
+  //        https://www.alibabacloud.com/help/en/ecs/user-guide/overview-of-ecs-instance-metadata
+  //        (and cloud-init's AliYun datasource: doc/rtd/topics/datasources/aliyun.rst)
+  //  Oracle Cloud 169.254.169.254; 192.0.0.192 (Cloud@Customer and the classic cloud):
+  //        https://docs.oracle.com/en-us/iaas/Content/Compute/Tasks/gettingmetadata.htm
+  //        https://docs.oracle.com/en/cloud/cloud-at-customer/occ-get-started/retrieve-predefined-instance-metadata.html
+  //  DigitalOcean, Hetzner, OpenStack, IBM Cloud, Tencent (169.254.0.23), ECS task
+  //  metadata (169.254.170.2), OpenStack's fe80::a9fe:a9fe: all inside the link-local blocks.
+  for (const char* block : {"169.254.0.0/16",      // link-local, incl. 169.254.169.254 (AWS, GCP, Azure, OCI, ...)
+                            "fe80::/10",           // link-local
+                            "fd00:ec2::254/128",   // AWS metadata over IPv6
+                            "fd20:ce::254/128",    // Google Cloud metadata over IPv6
+                            "168.63.129.16/32",    // Azure WireServer
+                            "100.100.100.200/32",  // Alibaba Cloud metadata
+                            "192.0.0.192/32",      // Oracle Cloud metadata (Cloud@Customer, classic)
+                            "224.0.0.0/4",         // multicast
+                            "ff00::/8",            // multicast
                             "255.255.255.255/32",  // broadcast
-                            "0.0.0.0/8",        // "this network"
-                            "::/128"}) {        // unspecified
+                            "0.0.0.0/8",           // "this network"
+                            "::/128"}) {           // unspecified
     out.push_back(Cidr::parse(block));
   }
   return out;
@@ -342,6 +364,11 @@ PolicyConfig parse_policy_config(std::string_view json_text) {
                          [&](const json& v, const std::string& p) { config.global_queued_traces = read_int(v, p, 0, 1'000'000); }},
                         {"max_connections", [&](const json& v, const std::string& p) {
                            config.global_max_connections = read_int(v, p, 1, 100'000);
+                         }},
+                        {"refusal_burst",
+                         [&](const json& v, const std::string& p) { config.refusal_burst = read_int(v, p, 0, 1'000'000); }},
+                        {"refusals_per_minute", [&](const json& v, const std::string& p) {
+                           config.refusals_per_minute = read_number(v, p, 0, 1e6);
                          }}});
         }},
        {"destinations",

@@ -72,6 +72,10 @@ struct PolicyConfig {
   int global_concurrent_traces = 64;
   int global_queued_traces = 10'000;
   int global_max_connections = 4096;
+  // Per principal: refusals logged and audited one by one before only a summary
+  // per minute is (RefusalBudget); the refused caller is answered either way.
+  int refusal_burst = 20;
+  double refusals_per_minute = 10;
   std::vector<Cidr> allow{Cidr::parse("0.0.0.0/0"), Cidr::parse("::/0")};
   std::vector<Cidr> deny;  // in addition to the defaults
   bool default_deny = true;

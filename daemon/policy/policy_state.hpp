@@ -1,5 +1,5 @@
 // The daemon's live policy: the current rules (swapped whole on reload), the
-// admission state and the audit log, which outlive reloads so running traces,
+// admission state, the refusal budget and the audit log, which outlive reloads so running traces,
 // queues, token buckets and the audit file carry over. RPC thread only; the
 // engine thread gets immutable snapshots of the rules.
 #pragma once
@@ -11,6 +11,7 @@
 #include "daemon/policy/admission.hpp"
 #include "daemon/policy/audit_log.hpp"
 #include "daemon/policy/policy.hpp"
+#include "daemon/policy/refusal_budget.hpp"
 
 namespace ddtr::policy {
 
@@ -25,6 +26,7 @@ class PolicyState {
 
   std::shared_ptr<const Policy> rules() const { return rules_; }
   Admission& admission() { return admission_; }
+  RefusalBudget& refusals() { return refusals_; }
   AuditLog& audit() { return audit_; }
   const std::string& config_path() const { return config_path_; }
   bool config_file_exists() const { return config_file_exists_; }
@@ -36,6 +38,7 @@ class PolicyState {
   bool config_file_exists_ = false;
   std::shared_ptr<const Policy> rules_;
   Admission admission_;
+  RefusalBudget refusals_;
   AuditLog audit_;
   std::chrono::system_clock::time_point loaded_at_;
 };

@@ -14,6 +14,8 @@
 #include "daemon/engine/target_resolver.hpp"
 #include "daemon/engine/trace_job.hpp"
 #include "proto/codec.hpp"
+#include "shared/common/embedded_ipv4.hpp"
+#include "shared/common/target_length.hpp"
 #include "tests/fuzz/support/check.hpp"
 
 using namespace ddtr;
@@ -39,6 +41,8 @@ void check_request(kj::ArrayPtr<const capnp::word> words) {
   capnp::FlatArrayMessageReader reader(words, reader_limits());
   TraceParams params = proto::read_request(reader.getRoot<wire::TraceRequest>());
   check_round_trip(params);
+  // The gateway's first look: a target it lets through is at most kMaxTargetBytes.
+  if (!target_length_problem(params.hostname)) FUZZ_CHECK(params.hostname.size() <= kMaxTargetBytes);
   engine::validate_request(params);
   // What the probes and the C resolver rely on once a request is accepted.
   FUZZ_CHECK(is_known_protocol(params.protocol) && params.port >= 0 && params.port <= 65535);
@@ -47,7 +51,9 @@ void check_request(kj::ArrayPtr<const capnp::word> words) {
   int port = params.port == 0 ? defaults::kPort : params.port;
   auto spec = engine::split_target(params.hostname, params.protocol == "icmp" ? 80 : port);
   boost::system::error_code not_literal;
-  boost::asio::ip::make_address(spec.host, not_literal);
+  IpAddress literal = boost::asio::ip::make_address(spec.host, not_literal);
+  // The destination rules read every IPv4 address an IPv6 literal carries.
+  if (!not_literal && literal.is_v6()) FUZZ_CHECK(embedded_ipv4(literal.to_v6()).size() <= 2);
   engine::parse_target_port(spec.port_text);
 }
 
