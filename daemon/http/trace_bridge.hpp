@@ -37,6 +37,7 @@ struct HttpTraceRequest {
   std::uint64_t id = 0;
   std::string remote;                         // "address:port"
   std::string authorization;                  // the header, "" when absent
+  std::optional<policy::Identity> caller;     // the local user owning the peer socket, when known
   std::variant<TraceParams, Error> params;    // or why the query was refused
 };
 
@@ -54,6 +55,7 @@ class TraceBridge : public std::enable_shared_from_this<TraceBridge> {
 
  private:
   void start_here(HttpTraceRequest request, Reply reply);
+  void submit(std::uint64_t id, gateway::Caller caller, TraceParams params, Reply reply);
 
   gateway::TraceGateway& gateway_;
   std::shared_ptr<gateway::KjMailbox> mailbox_;
