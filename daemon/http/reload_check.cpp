@@ -22,9 +22,12 @@ std::string text_of(const policy::ListenAddress& where) {
 }  // namespace
 
 void check_http_reload(const HttpServer* server, const policy::HttpConfig& fresh) {
-  if (server == nullptr) return;
   // Even with http.enabled now false: the socket listens until a restart.
-  std::string live = text_of(server->bound());
+  if (server != nullptr) check_http_reload(server->bound(), fresh);
+}
+
+void check_http_reload(const policy::ListenAddress& bound, const policy::HttpConfig& fresh) {
+  std::string live = text_of(bound);
   try {
     policy::check_http_exposure(fresh, live);
   } catch (const Error& e) {

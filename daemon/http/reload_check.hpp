@@ -14,6 +14,8 @@ namespace ddtr::http {
 // breaking a rule (off loopback: tokens and anonymous_role "denied"), so the
 // reload is refused and the old policy kept. `server` null: the API is off.
 void check_http_reload(const HttpServer* server, const policy::HttpConfig& fresh);
+// The same rule against a listener's bound address (what the above asks the server for).
+void check_http_reload(const policy::ListenAddress& live, const policy::HttpConfig& fresh);
 
 // After the new policy took effect: the HTTP thread gets the new limits and
 // allowed hosts; a changed http.listen or http.enabled is logged as waiting
