@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 
 #include "shared/common/ip_address.hpp"
 
@@ -24,11 +23,20 @@ class SocketOwnerLookup {
 
   bool available() const { return fd_ >= 0; }
 
-  // The uid owning the TCP socket whose local end is `peer` and remote end is
-  // `local` (the accepted connection seen from the other side), or nullopt
-  // when no live, open socket has exactly that 4-tuple (gone, closed, in
-  // TIME_WAIT, or another host's).
-  std::optional<std::uint32_t> tcp_peer_uid(const Endpoint& local, const Endpoint& peer);
+  struct Owner {
+    enum class Status {
+      Found,         // `uid` created the peer's socket, which is open
+      NoSuchSocket,  // the kernel has no open socket with that 4-tuple: closed,
+                     // orphaned, in TIME_WAIT, or another host's
+      Failed,        // could not ask (no query socket, an error, no answer)
+    };
+    Status status = Status::Failed;
+    std::uint32_t uid = 0;
+  };
+
+  // The owner of the TCP socket whose local end is `peer` and remote end is
+  // `local` (the accepted connection seen from the other side).
+  Owner tcp_peer_owner(const Endpoint& local, const Endpoint& peer);
 
  private:
   int fd_ = -1;

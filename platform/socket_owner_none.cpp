@@ -7,6 +7,6 @@ namespace ddtr::platform {
 SocketOwnerLookup::SocketOwnerLookup() = default;
 SocketOwnerLookup::~SocketOwnerLookup() = default;
 
-std::optional<std::uint32_t> SocketOwnerLookup::tcp_peer_uid(const Endpoint&, const Endpoint&) { return std::nullopt; }
+SocketOwnerLookup::Owner SocketOwnerLookup::tcp_peer_owner(const Endpoint&, const Endpoint&) { return {}; }
 
 }  // namespace ddtr::platform

@@ -66,16 +66,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
       : stream_(std::move(socket)), shared_(std::move(shared)), remote_(peer_text(stream_.socket())) {
     ++shared_->connections;
-    boost::system::error_code local_ec, peer_ec;
-    auto local = stream_.socket().local_endpoint(local_ec);
-    auto peer = stream_.socket().remote_endpoint(peer_ec);
-    if (!local_ec && !peer_ec) {
-      local_ = local.address();
-      // Once per connection, before anything is read: the peer's socket is
-      // alive now (looked up later, a fast client may have closed it).
-      caller_ = local_caller(shared_->owners, shared_->listen_address, Endpoint{local.address(), local.port()},
-                             Endpoint{peer.address(), peer.port()});
-    }
+    boost::system::error_code ec;
+    auto local = stream_.socket().local_endpoint(ec);
+    if (!ec) local_ = local.address();
   }
   ~Session() {
     --shared_->connections;
@@ -167,7 +160,7 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpTraceRequest request;
     request.id = shared_->next_trace_id++;
     request.remote = remote_;
-    request.caller = caller_;
+    request.caller = caller();
     auto& headers = parser_->get();
     if (auto it = headers.find(bhttp::field::authorization); it != headers.end()) {
       request.authorization = std::string(it->value());
@@ -189,6 +182,23 @@ class Session : public std::enable_shared_from_this<Session> {
         if (auto self = weak.lock()) self->on_outcome(outcome);
       });
     });
+  }
+
+  // Who is behind the connection: asked once, at its first trace request (a
+  // health check or a refused request costs no lookup); a client waiting for
+  // its answer still has its socket open.
+  const LocalCaller& caller() {
+    if (!caller_) {
+      caller_.emplace();
+      boost::system::error_code local_ec, peer_ec;
+      auto local = stream_.socket().local_endpoint(local_ec);
+      auto peer = stream_.socket().remote_endpoint(peer_ec);
+      if (!local_ec && !peer_ec) {
+        caller_ = local_caller(shared_->owners, shared_->listen_address, Endpoint{local.address(), local.port()},
+                               Endpoint{peer.address(), peer.port()});
+      }
+    }
+    return *caller_;
   }
 
   // While the trace runs nothing should arrive; readable means the client
@@ -244,7 +254,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<HttpServer::Shared> shared_;
   std::string remote_;
   IpAddress local_;                          // the address the peer reached
-  std::optional<policy::Identity> caller_;   // the local user behind the peer socket
+  std::optional<LocalCaller> caller_;         // who is behind the peer socket, once asked
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
   std::uint64_t trace_id_ = 0;

@@ -45,9 +45,19 @@ void TraceBridge::start_here(HttpTraceRequest request, Reply reply) {
   // over the socket's owner. Without one, a placed local user is that user:
   // role from the access rules, the uid's own quota (shared with its RPC
   // calls), the uid in the audit line.
-  if (request.caller && request.authorization.empty()) {
-    caller.who = *request.caller;
+  if (request.authorization.empty() && request.caller.kind == LocalCaller::Kind::Placed) {
+    caller.who = request.caller.who;
     caller.principal = policy::principal_key(caller.who);
+    return submit(request.id, std::move(caller), std::move(params), std::move(reply));
+  }
+  if (request.authorization.empty() && request.caller.kind == LocalCaller::Kind::Gone) {
+    caller.who.user_name = "http";
+    caller.role = policy::RoleDecision{policy::Role::Denied, "http (loopback peer)"};
+    caller.principal = gateway::http_principal_key("http");
+    if (!caller.refusal) {
+      caller.refusal = Error(ErrorCode::Unauthorized,
+                             "cannot tell who is asking: the loopback peer's socket is already closed");
+    }
     return submit(request.id, std::move(caller), std::move(params), std::move(reply));
   }
   // The current policy's tokens: a reload takes effect for the next request.

@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "daemon/gateway/trace_gateway.hpp"
+#include "daemon/http/local_caller.hpp"
 
 namespace ddtr::http {
 
@@ -37,7 +38,7 @@ struct HttpTraceRequest {
   std::uint64_t id = 0;
   std::string remote;                         // "address:port"
   std::string authorization;                  // the header, "" when absent
-  std::optional<policy::Identity> caller;     // the local user owning the peer socket, when known
+  LocalCaller caller;                         // who owns the peer socket, when on loopback
   std::variant<TraceParams, Error> params;    // or why the query was refused
 };
 

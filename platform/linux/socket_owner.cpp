@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstring>
 
 namespace ddtr::platform {
@@ -61,8 +62,9 @@ SocketOwnerLookup::~SocketOwnerLookup() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::optional<std::uint32_t> SocketOwnerLookup::tcp_peer_uid(const Endpoint& local, const Endpoint& peer) {
-  if (fd_ < 0 || local.address.is_v4() != peer.address.is_v4()) return std::nullopt;
+SocketOwnerLookup::Owner SocketOwnerLookup::tcp_peer_owner(const Endpoint& local, const Endpoint& peer) {
+  using Status = Owner::Status;
+  if (fd_ < 0 || local.address.is_v4() != peer.address.is_v4()) return {};
   struct {
     nlmsghdr header;
     inet_diag_req_v2 body;
@@ -86,18 +88,22 @@ std::optional<std::uint32_t> SocketOwnerLookup::tcp_peer_uid(const Endpoint& loc
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
   if (::sendto(fd_, &request, sizeof request, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
-    return std::nullopt;
+    return {};
   }
   alignas(nlmsghdr) std::array<char, 8192> buffer{};
   // Answers to earlier lookups that timed out may still be queued: skip them.
   for (int reads = 0; reads < 8; ++reads) {
     ssize_t received = ::recv(fd_, buffer.data(), buffer.size(), 0);
-    if (received < 0) return std::nullopt;
+    if (received < 0) return {};
     auto* header = reinterpret_cast<nlmsghdr*>(buffer.data());
     for (auto left = static_cast<unsigned>(received); NLMSG_OK(header, left); header = NLMSG_NEXT(header, left)) {
       if (header->nlmsg_seq != sequence) continue;
+      if (header->nlmsg_type == NLMSG_ERROR && header->nlmsg_len >= NLMSG_LENGTH(sizeof(nlmsgerr))) {
+        int error = -static_cast<const nlmsgerr*>(NLMSG_DATA(header))->error;
+        return error == ENOENT ? Owner{Status::NoSuchSocket, 0} : Owner{};
+      }
       if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY || header->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) {
-        return std::nullopt;  // NLMSG_ERROR (ENOENT: no such socket), or short
+        return {};
       }
       const auto* reply = static_cast<const inet_diag_msg*>(NLMSG_DATA(header));
       // Exactly the socket asked for, alive and attached to a file (an
@@ -105,11 +111,11 @@ std::optional<std::uint32_t> SocketOwnerLookup::tcp_peer_uid(const Endpoint& loc
       bool same = reply->id.idiag_sport == id.idiag_sport && reply->id.idiag_dport == id.idiag_dport &&
                   std::memcmp(reply->id.idiag_src, id.idiag_src, sizeof id.idiag_src) == 0 &&
                   std::memcmp(reply->id.idiag_dst, id.idiag_dst, sizeof id.idiag_dst) == 0;
-      if (!same || !connected_state(reply->idiag_state) || reply->idiag_inode == 0) return std::nullopt;
-      return reply->idiag_uid;
+      if (!same || !connected_state(reply->idiag_state) || reply->idiag_inode == 0) return {Status::NoSuchSocket, 0};
+      return {Status::Found, reply->idiag_uid};
     }
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace ddtr::platform

@@ -116,6 +116,24 @@ answered denied 401 UNAUTHORIZED "user uid:$DENIED (uid $DENIED) may not trace: 
 check "... audited as refused, with the denied uid" \
   audit_has "l['source'] == 'http' and l['uid'] == $DENIED and l['verdict'] == 'refused'"
 
+# A denied user who sends its request and closes at once (so that its socket is
+# gone when the daemon asks who owns it) is not served as anonymous either.
+for _ in 1 2 3; do
+  as "$DENIED" /usr/bin/python3 -c '
+import socket
+s = socket.create_connection(("127.0.0.1", 3765))
+s.sendall(b"GET /traceroute?target=203.0.113.9&protocol=icmp&traceroute-queries=1&e2e-queries=0&max-ttl=6 HTTP/1.1\r\nHost: 127.0.0.1:3765\r\n\r\n")
+s.close()'
+done
+for _ in $(seq 50); do (( $(grep -c '"target":"203.0.113.9"' "$work/audit.log") >= 3 )) && break; sleep 0.1; done
+check "a denied user that closes before it is looked up is refused, never anonymous (3 tries)" python3 -c '
+import json, sys
+lines = [json.loads(x) for x in open(sys.argv[1]) if "203.0.113.9" in x]
+sys.exit(0 if len(lines) == 3 and all(l["verdict"] == "refused" and l["error"]["code"] == "UNAUTHORIZED" for l in lines) else 1)' \
+  "$work/audit.log"
+echo "# the three refusals: $(grep '"target":"203.0.113.9"' "$work/audit.log" | python3 -c '
+import json, sys; print("; ".join(sorted({json.loads(x)["error"]["message"] for x in sys.stdin})))')"
+
 # Quota: burst 3, no refill. nobody spends its three over HTTP (one plain, one
 # same-origin, one Sec-Fetch-Site same-origin); the fourth is refused; uid B
 # still has all of its own; nobody's RPC calls draw from the same bucket.

@@ -60,6 +60,11 @@ Accepted accept_one(const Listener& listener) {
   return out;
 }
 
+std::optional<std::uint32_t> found(const SocketOwnerLookup::Owner& owner) {
+  if (owner.status != SocketOwnerLookup::Owner::Status::Found) return std::nullopt;
+  return owner.uid;
+}
+
 void expect_own_uid(const char* address) {
   Listener listener(address);
   if (!listener.fd.valid()) GTEST_SKIP() << "no " << address << " here";
@@ -69,16 +74,16 @@ void expect_own_uid(const char* address) {
   ASSERT_TRUE(client.valid());
   Accepted accepted = accept_one(listener);
   ASSERT_TRUE(accepted.fd.valid());
-  EXPECT_EQ(lookup.tcp_peer_uid(accepted.local, accepted.peer), std::optional<std::uint32_t>(::geteuid()));
-  // Asked the other way round, it is our own accepted socket: also ours, and
-  // the lookup is exact, so the tuple decides.
+  EXPECT_EQ(found(lookup.tcp_peer_owner(accepted.local, accepted.peer)), std::optional<std::uint32_t>(::geteuid()));
+  // The lookup is exact: the tuple decides.
   Endpoint elsewhere = accepted.peer;
   elsewhere.port = static_cast<std::uint16_t>(elsewhere.port == 65535 ? 1 : elsewhere.port + 1);
-  EXPECT_EQ(lookup.tcp_peer_uid(accepted.local, elsewhere), std::nullopt) << "a port nobody connected from";
+  EXPECT_EQ(lookup.tcp_peer_owner(accepted.local, elsewhere).status, SocketOwnerLookup::Owner::Status::NoSuchSocket)
+      << "a port nobody connected from";
   // Closed by its owner: an orphan (FIN_WAIT) or TIME_WAIT socket has no
   // owner to judge, and must not be reported as uid 0.
   client.reset();
-  EXPECT_EQ(lookup.tcp_peer_uid(accepted.local, accepted.peer), std::nullopt);
+  EXPECT_EQ(lookup.tcp_peer_owner(accepted.local, accepted.peer).status, SocketOwnerLookup::Owner::Status::NoSuchSocket);
 }
 
 TEST(SocketOwner, LoopbackV4PeerIsThisProcessUid) { expect_own_uid("127.0.0.1"); }
@@ -91,7 +96,7 @@ TEST(SocketOwner, ManyLookupsOnOneSocket) {
   UniqueFd client = connect_to(listener.where);
   Accepted accepted = accept_one(listener);
   for (int i = 0; i < 1000; ++i) {
-    ASSERT_EQ(lookup.tcp_peer_uid(accepted.local, accepted.peer), std::optional<std::uint32_t>(::geteuid())) << i;
+    ASSERT_EQ(found(lookup.tcp_peer_owner(accepted.local, accepted.peer)), std::optional<std::uint32_t>(::geteuid())) << i;
   }
 }
 
@@ -115,7 +120,7 @@ TEST(SocketOwner, AnotherUidsSocketIsThatUid) {
   ::close(hold[0]);
   Accepted accepted = accept_one(listener);
   SocketOwnerLookup lookup;
-  EXPECT_EQ(lookup.tcp_peer_uid(accepted.local, accepted.peer), std::optional<std::uint32_t>(65534));
+  EXPECT_EQ(found(lookup.tcp_peer_owner(accepted.local, accepted.peer)), std::optional<std::uint32_t>(65534));
   ::close(hold[1]);
   int status = 0;
   ::waitpid(child, &status, 0);
