@@ -15,6 +15,7 @@
 #include "daemon/engine/engine.hpp"
 #include "daemon/gateway/trace_gateway.hpp"
 #include "daemon/http/http_server.hpp"
+#include "daemon/http/reload_check.hpp"
 #include "daemon/policy/policy_state.hpp"
 #include "daemon/gateway/kj_mailbox.hpp"
 #include "daemon/rpc/listener_socket.hpp"
@@ -56,16 +57,20 @@ struct SocketFileRemover {
   }
 };
 
-// SIGHUP: a new policy file takes effect whole, or the old one stays.
-kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::PolicyState& policy) {
-  return port.onSignal(SIGHUP).then([&port, &policy](siginfo_t) {
+// SIGHUP: a new policy file takes effect whole, or the old one stays. The HTTP
+// rules are judged against the socket really listening (`http`, null when the
+// API is off); `http_file_listen`: see ddtr::http::apply_http_reload.
+kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::PolicyState& policy,
+                                   ddtr::http::HttpServer* http, const std::string& http_file_listen) {
+  return port.onSignal(SIGHUP).then([&port, &policy, http, &http_file_listen](siginfo_t) {
     try {
-      policy.reload();
+      policy.reload([http](const ddtr::policy::PolicyConfig& fresh) { ddtr::http::check_http_reload(http, fresh.http); });
       spdlog::info("policy reloaded from {}", policy.config_path());
+      ddtr::http::apply_http_reload(http, policy.rules()->config().http, http_file_listen);
     } catch (const std::exception& e) {
       spdlog::error("policy reload failed, keeping the previous policy: {}", e.what());
     }
-    return reload_on_hangup(port, policy);
+    return reload_on_hangup(port, policy, http, http_file_listen);
   });
 }
 
@@ -86,6 +91,7 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   // Every check that can refuse the start comes before the socket exists.
   bool http_enabled = config.http.enabled || !options.http_listen.empty();
   std::string http_listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
+  const std::string http_file_listen = options.http_listen.empty() ? config.http.listen : std::string();
   if (http_enabled) ddtr::policy::check_http_exposure(config.http, http_listen);
   // Socket activation: systemd's socket if it passed one (the .socket unit owns
   // that file, its mode and group), else our own at --socket.
@@ -136,7 +142,7 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
       });
       stop.exclusiveJoin(kj::mv(serving))
           .exclusiveJoin(mailbox->run())
-          .exclusiveJoin(reload_on_hangup(io.unixEventPort, policy))
+          .exclusiveJoin(reload_on_hangup(io.unixEventPort, policy, http_server.get(), http_file_listen))
           .exclusiveJoin(gateway.report_suppressed_refusals_every(io.provider->getTimer(), 5 * kj::SECONDS))
           .wait(io.waitScope);
       // The HTTP thread stops first (it posts into the gateway); then leaving

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <optional>
 
+#include "daemon/http/host_check.hpp"
+#include "daemon/http/local_caller.hpp"
 #include "daemon/http/query_params.hpp"
 #include "daemon/http/responses.hpp"
 
@@ -26,6 +28,9 @@ struct HttpServer::Shared {
   std::shared_ptr<AsioOutbox> outbox;
   tcp::acceptor acceptor;
   asio::steady_timer retry;
+  platform::SocketOwnerLookup owners;  // opened with the listener, in its namespace
+  IpAddress listen_address;            // as bound
+  std::uint16_t port = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   int connections = 0;
   std::uint64_t next_trace_id = 1;
@@ -47,11 +52,23 @@ std::string peer_text(const tcp::socket& socket) {
          std::to_string(peer.port());
 }
 
+// The single value of a header, nullopt when absent; `repeated` when sent twice.
+std::optional<std::string_view> header(const bhttp::request<bhttp::empty_body>& request, std::string_view name,
+                                       bool& repeated) {
+  auto range = request.equal_range(beast::string_view(name.data(), name.size()));
+  if (range.first == range.second) return std::nullopt;
+  if (std::next(range.first) != range.second) repeated = true;
+  return std::string_view(range.first->value().data(), range.first->value().size());
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
       : stream_(std::move(socket)), shared_(std::move(shared)), remote_(peer_text(stream_.socket())) {
     ++shared_->connections;
+    boost::system::error_code ec;
+    auto local = stream_.socket().local_endpoint(ec);
+    if (!ec) local_ = local.address();
   }
   ~Session() {
     --shared_->connections;
@@ -98,6 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                  std::to_string(shared_->limits.max_header_fields) + ")\n"),
                   version, false);
     }
+    if (auto refusal = check_listener(request, version)) return send(std::move(*refusal), version, false);
     std::string_view target(request.target().data(), request.target().size());
     auto question = target.find('?');
     std::string_view path = target.substr(0, question);
@@ -117,10 +135,32 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // Host must name this listener and a browser's request must come from it:
+  // Go's 400s for a missing or repeated Host, our 403 for another name or site.
+  std::optional<Response> check_listener(const bhttp::request<bhttp::empty_body>& request, int version) {
+    bool repeated = false;
+    auto host = header(request, "Host", repeated);
+    if (repeated) return plain(400, "400 Bad Request: too many Host headers");
+    if (!host && version >= 11) return plain(400, "400 Bad Request: missing required Host header");
+    auto origin = header(request, "Origin", repeated);
+    auto fetch_site = header(request, "Sec-Fetch-Site", repeated);
+    ListenerNames names{shared_->listen_address, shared_->port, shared_->limits.allowed_hosts};
+    try {
+      if (repeated) throw Error(ErrorCode::PolicyDenied, "cross-site request refused: repeated Origin or Sec-Fetch-Site");
+      check_host_and_origin(names, local_, host, origin, fetch_site);
+    } catch (const Error& e) {
+      // Not audited and not logged above debug: nothing was asked of the policy.
+      spdlog::debug("http: refused {} from {}: {}", std::string(request.target().substr(0, 64)), remote_, e.what());
+      return error_response(e);
+    }
+    return std::nullopt;
+  }
+
   void start_trace(std::string_view query, int version) {
     HttpTraceRequest request;
     request.id = shared_->next_trace_id++;
     request.remote = remote_;
+    request.caller = caller();
     auto& headers = parser_->get();
     if (auto it = headers.find(bhttp::field::authorization); it != headers.end()) {
       request.authorization = std::string(it->value());
@@ -142,6 +182,23 @@ class Session : public std::enable_shared_from_this<Session> {
         if (auto self = weak.lock()) self->on_outcome(outcome);
       });
     });
+  }
+
+  // Who is behind the connection: asked once, at its first trace request (a
+  // health check or a refused request costs no lookup); a client waiting for
+  // its answer still has its socket open.
+  const LocalCaller& caller() {
+    if (!caller_) {
+      caller_.emplace();
+      boost::system::error_code local_ec, peer_ec;
+      auto local = stream_.socket().local_endpoint(local_ec);
+      auto peer = stream_.socket().remote_endpoint(peer_ec);
+      if (!local_ec && !peer_ec) {
+        caller_ = local_caller(shared_->owners, shared_->listen_address, Endpoint{local.address(), local.port()},
+                               Endpoint{peer.address(), peer.port()});
+      }
+    }
+    return *caller_;
   }
 
   // While the trace runs nothing should arrive; readable means the client
@@ -196,6 +253,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   std::shared_ptr<HttpServer::Shared> shared_;
   std::string remote_;
+  IpAddress local_;                          // the address the peer reached
+  std::optional<LocalCaller> caller_;         // who is behind the peer socket, once asked
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
   std::uint64_t trace_id_ = 0;
@@ -239,7 +298,11 @@ HttpServer::HttpServer(const policy::HttpConfig& limits, const policy::ListenAdd
   std::string where = (listen.address.is_v6() ? "[" + listen.address.to_string() + "]" : listen.address.to_string()) +
                       ":" + std::to_string(listen.port);
   if (ec) throw Error(ErrorCode::Unknown, "cannot listen for HTTP on " + where + ": " + ec.message());
-  port_ = acceptor.local_endpoint().port();
+  auto local = acceptor.local_endpoint();
+  port_ = local.port();
+  bound_ = policy::ListenAddress{local.address(), port_};
+  shared_->listen_address = local.address();
+  shared_->port = port_;
   accept_loop(shared_);
   thread_ = std::thread([this] {
     for (;;) {
@@ -251,6 +314,10 @@ HttpServer::HttpServer(const policy::HttpConfig& limits, const policy::ListenAdd
       }
     }
   });
+}
+
+void HttpServer::apply(const policy::HttpConfig& config) {
+  asio::post(io_, [shared = shared_, config] { shared->limits = config; });
 }
 
 HttpServer::~HttpServer() {

@@ -2,7 +2,8 @@
 // on a thread and loop of its own so that slow or hostile HTTP clients never
 // touch the engine's loop or the RPC loop. Every trace goes through the
 // TraceBridge to the gateway. Bounded: request size, header fields, open
-// connections, idle time.
+// connections, idle time. Callers on a loopback listener are placed as the
+// local user owning the peer socket; Host and Origin must name the listener.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -26,6 +27,12 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // The address the socket is really bound to (what a reload is checked
+  // against, whatever the policy file's http.listen now says).
+  policy::ListenAddress bound() const { return bound_; }
+  // After a reload: the new limits, tokens' companions and allowed hosts take
+  // effect for the next connection and request (any thread).
+  void apply(const policy::HttpConfig& config);
 
   struct Shared;
 
@@ -33,6 +40,7 @@ class HttpServer {
   boost::asio::io_context io_;
   std::shared_ptr<Shared> shared_;
   std::uint16_t port_ = 0;
+  policy::ListenAddress bound_;
   std::thread thread_;
 };
 

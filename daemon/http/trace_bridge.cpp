@@ -41,6 +41,25 @@ void TraceBridge::start_here(HttpTraceRequest request, Reply reply) {
   } else {
     params = std::get<TraceParams>(request.params);
   }
+  // A token names its caller (README: the token's name and role), so it wins
+  // over the socket's owner. Without one, a placed local user is that user:
+  // role from the access rules, the uid's own quota (shared with its RPC
+  // calls), the uid in the audit line.
+  if (request.authorization.empty() && request.caller.kind == LocalCaller::Kind::Placed) {
+    caller.who = request.caller.who;
+    caller.principal = policy::principal_key(caller.who);
+    return submit(request.id, std::move(caller), std::move(params), std::move(reply));
+  }
+  if (request.authorization.empty() && request.caller.kind == LocalCaller::Kind::Gone) {
+    caller.who.user_name = "http";
+    caller.role = policy::RoleDecision{policy::Role::Denied, "http (loopback peer)"};
+    caller.principal = gateway::http_principal_key("http");
+    if (!caller.refusal) {
+      caller.refusal = Error(ErrorCode::Unauthorized,
+                             "cannot tell who is asking: the loopback peer's socket is already closed");
+    }
+    return submit(request.id, std::move(caller), std::move(params), std::move(reply));
+  }
   // The current policy's tokens: a reload takes effect for the next request.
   try {
     HttpPrincipal principal = authenticate(gateway_.policy().rules()->config().http, request.authorization);
@@ -53,8 +72,11 @@ void TraceBridge::start_here(HttpTraceRequest request, Reply reply) {
     caller.principal = gateway::http_principal_key("http");
     if (!caller.refusal) caller.refusal = e;
   }
+  submit(request.id, std::move(caller), std::move(params), std::move(reply));
+}
+
+void TraceBridge::submit(std::uint64_t id, gateway::Caller caller, TraceParams params, Reply reply) {
   auto finished = std::make_shared<bool>(false);
-  std::uint64_t id = request.id;
   auto call = gateway_.submit(
       std::move(caller), std::move(params), nullptr,
       [weak = weak_from_this(), id, finished, reply = std::move(reply)](engine::TraceOutcome outcome) {

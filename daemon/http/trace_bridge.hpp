@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "daemon/gateway/trace_gateway.hpp"
+#include "daemon/http/local_caller.hpp"
 
 namespace ddtr::http {
 
@@ -37,6 +38,7 @@ struct HttpTraceRequest {
   std::uint64_t id = 0;
   std::string remote;                         // "address:port"
   std::string authorization;                  // the header, "" when absent
+  LocalCaller caller;                         // who owns the peer socket, when on loopback
   std::variant<TraceParams, Error> params;    // or why the query was refused
 };
 
@@ -54,6 +56,7 @@ class TraceBridge : public std::enable_shared_from_this<TraceBridge> {
 
  private:
   void start_here(HttpTraceRequest request, Reply reply);
+  void submit(std::uint64_t id, gateway::Caller caller, TraceParams params, Reply reply);
 
   gateway::TraceGateway& gateway_;
   std::shared_ptr<gateway::KjMailbox> mailbox_;

@@ -33,10 +33,12 @@ std::string audit_line(const AuditRecord& r) {
   line["time"] = rfc3339_utc(r.time);
   line["source"] = r.source;
   if (r.source == "http") {
-    // An HTTP caller has no local identity the daemon could vouch for.
-    line["uid"] = nullptr;
+    // A token or anonymous caller has no local identity the daemon could vouch
+    // for; a loopback caller placed by its socket's owner has a uid (no pid).
+    bool placed = r.who.uid != kNoUid;
+    line["uid"] = placed ? nlohmann::ordered_json(r.who.uid) : nlohmann::ordered_json(nullptr);
     line["user"] = r.who.user_name;
-    line["gid"] = nullptr;
+    line["gid"] = placed && r.who.gid != 0xffffffff ? nlohmann::ordered_json(r.who.gid) : nlohmann::ordered_json(nullptr);
     line["pid"] = nullptr;
     line["remote"] = r.remote;
   } else {

@@ -225,6 +225,18 @@ void read_http(const json& value, const std::string& path, HttpConfig& http) {
         }},
        {"anonymous_role", [&](const json& v, const std::string& p) { http.anonymous_role = read_role(v, p); }},
        {"tokens", [&](const json& v, const std::string& p) { http.tokens = read_list<HttpToken>(v, p, read_http_token); }},
+       {"allowed_hosts",
+        [&](const json& v, const std::string& p) {
+          http.allowed_hosts = read_list<std::string>(v, p, [](const json& item, const std::string& ip) {
+            std::string host = read_string(item, ip);
+            // A name or address, with an optional port; matched by daemon/http/host_check.
+            bool ok = !host.empty() && host.size() <= 261 &&
+                      host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]") ==
+                          std::string::npos;
+            if (!ok) fail(ip, "must be a host name or address, optionally with :PORT");
+            return host;
+          });
+        }},
        {"max_connections", integer(http.max_connections, 1, 100'000)},
        {"max_request_bytes", integer(http.max_request_bytes, 256, 1 << 20)},
        {"max_header_fields", integer(http.max_header_fields, 1, 1000)},

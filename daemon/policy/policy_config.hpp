@@ -46,6 +46,9 @@ struct HttpConfig {
   std::string listen = "127.0.0.1:3765";
   Role anonymous_role = Role::User;  // requests without a token (loopback listeners only)
   std::vector<HttpToken> tokens;
+  // Names a request's Host (and a browser's Origin) may give besides
+  // localhost, loopback addresses and the listen address: "name" or "name:port".
+  std::vector<std::string> allowed_hosts;
   int max_connections = 64;
   int max_request_bytes = 8192;
   int max_header_fields = 64;

@@ -25,8 +25,9 @@ PolicyState::PolicyState(std::string config_path, bool path_is_default)
       audit_(rules_->config().audit_log),
       loaded_at_(std::chrono::system_clock::now()) {}
 
-void PolicyState::reload() {
+void PolicyState::reload(const std::function<void(const PolicyConfig&)>& check) {
   auto fresh = std::make_shared<const Policy>(load_policy_config(config_path_, path_is_default_));
+  if (check) check(fresh->config());
   if (fresh->config().audit_log != audit_.path()) {
     audit_.reopen(fresh->config().audit_log);
   } else {

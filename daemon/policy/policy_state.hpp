@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,8 +22,10 @@ class PolicyState {
   PolicyState(std::string config_path, bool path_is_default);
 
   // SIGHUP: a new file takes effect whole, or not at all (the error is thrown
-  // and the old rules stay).
-  void reload();
+  // and the old rules stay). `check` judges the new config against what the
+  // daemon really runs (its HTTP listener) before anything changes; it throws
+  // to refuse the reload.
+  void reload(const std::function<void(const PolicyConfig&)>& check = {});
 
   std::shared_ptr<const Policy> rules() const { return rules_; }
   Admission& admission() { return admission_; }

@@ -38,10 +38,15 @@ base=http://127.0.0.1:3765
 token=ci-token-for-tests
 digest=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
 
-# get NAME URL [CURL-ARGS...]: body in $work/NAME.body, headers in NAME.head, status in NAME.code
+# get NAME URL [CURL-ARGS...]: body in $work/NAME.body, headers in NAME.head, status in NAME.code.
+# curl runs as nobody: a loopback caller is judged as the uid owning its socket
+# (root would be admin), so it writes to a directory nobody may write.
+mkdir -m 1777 "$work/out"
 get() {
   local name=$1 url=$2; shift 2
-  in_ns curl -s -o "$work/$name.body" -D "$work/$name.head" -w '%{http_code}' "$@" "$url" >"$work/$name.code"
+  as_nobody curl -s -o "$work/out/$name.body" -D "$work/out/$name.head" -w '%{http_code}' "$@" "$url" >"$work/$name.code"
+  cat "$work/out/$name.body" >"$work/$name.body" 2>/dev/null
+  cat "$work/out/$name.head" >"$work/$name.head" 2>/dev/null
 }
 status_is() { test "$(cat "$work/$1.code")" = "$2"; }
 json_field() {  # json_field NAME KEY: a top-level field of the body
@@ -136,11 +141,11 @@ answered badscheme 401 UNAUTHORIZED 'must be "Bearer TOKEN"'
 get admin "$base/traceroute?target=203.0.113.5&protocol=icmp&traceroute-queries=20&e2e-queries=0&max-ttl=8" \
   -H "Authorization: Bearer $token"
 check "the admin token may exceed the user bounds: 200" status_is admin 200
-# Quota: the anonymous principal runs 2 at once and queues none.
+# Quota: nobody (the uid behind curl) runs 2 at once and queues none.
 slow="$base/traceroute?target=203.0.113.66&protocol=icmp&traceroute-queries=1&e2e-queries=0&max-ttl=8&timeout=2000"
 get slow1 "$slow" & s1=$!
 get slow2 "$slow" & s2=$!
-for _ in $(seq 100); do (( $(grep -c 'trace request: http=http .*203.0.113.66' "$work/daemon.log") >= 2 )) && break; sleep 0.05; done
+for _ in $(seq 100); do (( $(grep -c 'trace request: http=nobody .*203.0.113.66' "$work/daemon.log") >= 2 )) && break; sleep 0.05; done
 get quota "$slow"
 answered quota 429 QUOTA_EXCEEDED 'already has 2 traces running and 0 waiting'
 wait "$s1" "$s2"
@@ -211,17 +216,18 @@ check "every slow client was cut off by the daemon" test "$slow_closed" = 30
 get after_slow "$base/health"
 check "the API answers again once they are gone" status_is after_slow 200
 
-in_ns curl -s -o /dev/null --max-time 0.5 "$slow"
-for _ in $(seq 50); do grep -q 'trace cancelled: http=http' "$work/daemon.log" && break; sleep 0.05; done
-check "a client that hangs up cancels its trace" grep -q 'trace cancelled: http=http' "$work/daemon.log"
+as_nobody curl -s -o /dev/null --max-time 0.5 "$slow"
+for _ in $(seq 50); do grep -q 'trace cancelled: http=nobody' "$work/daemon.log" && break; sleep 0.05; done
+check "a client that hangs up cancels its trace" grep -q 'trace cancelled: http=nobody' "$work/daemon.log"
 
 # --- the audit trail ------------------------------------------------------------------------------------
-check "HTTP requests are audited with source, principal and remote address" python3 -c '
+check "HTTP requests are audited with source, principal (the uid behind a loopback socket) and remote address" python3 -c '
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 http = [l for l in lines if l["source"] == "http"]
-ok = http and all(l["uid"] is None and l["remote"].startswith("127.0.0.1:") for l in http)
-ok = ok and any(l["user"] == "http:ci" and l["role"] == "admin" for l in http)
+ok = http and all(l["remote"].startswith("127.0.0.1:") and l["pid"] is None for l in http)
+ok = ok and all(l["uid"] == 65534 and l["user"] == "nobody" for l in http if not l["user"].startswith("http"))
+ok = ok and any(l["user"] == "http:ci" and l["role"] == "admin" and l["uid"] is None for l in http)
 ok = ok and any(l["outcome"] == "cancelled" for l in http)
 ok = ok and any(l["verdict"] == "refused" and l["error"]["code"] == "UNAUTHORIZED" for l in http)
 sys.exit(0 if ok else 1)' "$work/audit.log"
