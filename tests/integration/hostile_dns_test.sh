@@ -162,5 +162,13 @@ check "no handler threw in the engine" test "$(log_count "unexpected exception")
 timed after_name "$OTHER" host.answer.test
 check "after the flood: the answering zone still traces" test "$(cat "$work/after_name.rc")" = 0
 
+# A clean stop; a sanitized daemon reports leaks and errors at exit.
+kill -TERM "$daemon_pid"
+wait "$daemon_pid"
+stop_rc=$?
+daemon_pid=""
+check "the daemon stops cleanly on SIGTERM (exit $stop_rc)" test "$stop_rc" = 0
+check "no sanitizer report in the daemon's log" test "$(log_count "Sanitizer")" = 0
+
 if (( failed > 0 )); then echo "--- daemon log (tail)"; tail -40 "$work/daemon.log"; fi
 finish_checks
