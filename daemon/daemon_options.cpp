@@ -28,6 +28,7 @@ std::optional<std::chrono::milliseconds> parse_send_delay(const std::string& tex
 DaemonCommand parse_daemon_options(int argc, char** argv) {
   DaemonOptions options;
   std::string send_delay = "50ms";
+  std::string dns_timeout = "5s";
   bool version = false;
   bool check_config = false;
   CLI::App app{"datadog-tracerouted: the privileged traceroute daemon. It alone opens raw and packet sockets;\n"
@@ -74,6 +75,19 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
       })
       ->type_name("DURATION")
       ->capture_default_str();
+  // The duration syntax of --send-delay; at least 100 ms, so c-ares gets a try.
+  auto valid_dns_timeout = [](const std::string& text) {
+    auto value = parse_send_delay(text);
+    return value && *value >= std::chrono::milliseconds(100);
+  };
+  app.add_option("--dns-timeout", dns_timeout,
+                 "Deadline of each target name lookup (c-ares on the engine's loop; its retries fit inside): a "
+                 "trace whose name gets no answer by then fails with code DNS. DURATION: 100ms..10s")
+      ->check([valid_dns_timeout](const std::string& text) {
+        return valid_dns_timeout(text) ? std::string() : std::string("must be a duration 100ms..10s such as 2s, 500ms");
+      })
+      ->type_name("DURATION")
+      ->capture_default_str();
   app.add_flag("--check-config", check_config, "Validate the policy file, print the result and exit");
   app.add_flag("--version", version, "Print the version and exit");
   DaemonCommand command;
@@ -92,6 +106,7 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
   }
   options.config_path_is_default = config->count() == 0;
   options.send_delay = *parse_send_delay(send_delay);
+  options.dns_timeout = *parse_send_delay(dns_timeout);
   if (check_config) {
     try {
       policy::load_policy_config(options.config_path, options.config_path_is_default);

@@ -22,6 +22,8 @@ struct DaemonOptions {
   // Pacing between the TTLs of a run (upstream's fixed SendDelay); it sets the
   // burst the daemon puts on the network, so the operator chooses, not the caller.
   std::chrono::milliseconds send_delay{50};
+  // The deadline of each forward name lookup (c-ares's tries fit inside it).
+  std::chrono::milliseconds dns_timeout{5000};
 };
 
 struct DaemonCommand {

@@ -13,6 +13,7 @@ Engine::Engine(EngineOptions options)
       windows_driver_version_(options.windows_driver_version),
       reverse_dns_(io_),
       public_ip_(io_, std::move(options.public_ip)),
+      resolver_(io_, std::move(options.resolver)),
       thread_([this] {
         for (;;) {
           try {
@@ -40,7 +41,7 @@ Engine::TraceId Engine::start_trace(TraceParams params, TraceObserver observer) 
       jobs_.erase(id);
       if (user_done) user_done(std::move(outcome));
     };
-    auto job = std::make_shared<TraceJob>(EngineContext{io_, ids_, demux_, run_ids_, reverse_dns_, public_ip_, send_delay_, windows_driver_version_}, std::move(params), std::move(observer));
+    auto job = std::make_shared<TraceJob>(EngineContext{io_, ids_, demux_, run_ids_, reverse_dns_, public_ip_, send_delay_, windows_driver_version_, &resolver_}, std::move(params), std::move(observer));
     jobs_.emplace(id, job);
     job->start();
   });

@@ -15,6 +15,7 @@
 #include "daemon/engine/reply_demux.hpp"
 #include "daemon/enrich/publicip/public_ip.hpp"
 #include "daemon/enrich/reversedns/reverse_dns.hpp"
+#include "daemon/engine/target_resolver.hpp"
 #include "daemon/engine/trace_job.hpp"
 #include "shared/result/run_id.hpp"
 
@@ -29,6 +30,8 @@ struct EngineOptions {
   std::chrono::milliseconds send_delay{50};
   // DD_NPMDRIVER_VERSION of the installed ddnpm.sys (Windows); 0: the build's default.
   std::uint64_t windows_driver_version = 0;
+  // Forward lookups: the deadline of each, lookups in flight per principal and daemon-wide.
+  ResolverOptions resolver;
 };
 
 class Engine {
@@ -64,6 +67,7 @@ class Engine {
   RunIdGenerator run_ids_;  // engine thread only
   enrich::ReverseDns reverse_dns_;  // engine thread only (after construction)
   enrich::PublicIp public_ip_;      // engine thread only
+  TargetResolver resolver_;         // engine thread only (after construction); outlives jobs_
   std::unordered_map<TraceId, std::shared_ptr<TraceJob>> jobs_;  // engine thread only
   std::atomic<TraceId> next_id_{1};
   std::thread thread_;

@@ -1,8 +1,13 @@
 #include "daemon/engine/target_resolver.hpp"
 
-#include <boost/asio/ip/udp.hpp>
+#include <algorithm>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <charconv>
 #include <memory>
+
+#include "daemon/enrich/dns/ares_channel.hpp"
 
 namespace ddtr::engine {
 namespace {
@@ -17,16 +22,38 @@ bool has_port(std::string_view raw) {
   return std::count(raw.begin(), raw.end(), ':') == 1;
 }
 
-ResolveResult pick(const std::string& host, std::uint16_t port, bool want_v6,
-                   const boost::asio::ip::udp::resolver::results_type& results) {
-  if (results.empty()) {
-    return Error(ErrorCode::Dns, "failed to resolve host \"" + host + "\": no addresses found");
-  }
-  for (const auto& entry : results) {
-    IpAddress address = entry.endpoint().address();
+Error dns_error(const std::string& host, std::string_view why) {
+  return Error(ErrorCode::Dns, "failed to resolve host \"" + host + "\": " + std::string(why));
+}
+
+ResolveResult pick(const std::string& host, std::uint16_t port, bool want_v6, const std::vector<IpAddress>& addresses) {
+  if (addresses.empty()) return dns_error(host, "no addresses found");
+  for (const auto& address : addresses) {
     if (want_v6 || address.is_v4()) return Endpoint{address, port};
   }
-  return Error(ErrorCode::Dns, "failed to resolve host \"" + host + "\": no IPv4 address found");
+  return dns_error(host, "no IPv4 address found");
+}
+
+// c-ares's statuses in the words Go's resolver uses for the same outcomes.
+std::string describe_status(int status) {
+  switch (status) {
+    case ARES_ENOTFOUND:
+    case ARES_ENODATA:
+    case ARES_EBADNAME:
+    case ARES_ENONAME: return "no such host";
+    case ARES_ETIMEOUT: return "i/o timeout";
+    case ARES_ESERVFAIL:
+    case ARES_EREFUSED:
+    case ARES_EFORMERR:
+    case ARES_EBADRESP:
+    case ARES_ENOTIMP: return "server misbehaving";
+    case ARES_ECONNREFUSED: return "connection refused";
+    default: return ares_strerror(status);
+  }
+}
+
+std::string describe_duration(std::chrono::milliseconds d) {
+  return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + " s" : std::to_string(d.count()) + " ms";
 }
 
 }  // namespace
@@ -67,14 +94,121 @@ std::uint16_t parse_target_port(const std::string& port_text) {
   return static_cast<std::uint16_t>(value);
 }
 
-void resolve_target(boost::asio::io_context& io, std::string raw, int default_port, bool want_v6,
-                    std::function<void(ResolveResult)> done) {
+// One name lookup: waits for a slot, then owns a c-ares channel and a deadline
+// until the first of answer, deadline or abandonment.
+class TargetResolver::Lookup : public std::enable_shared_from_this<Lookup> {
+ public:
+  Lookup(TargetResolver& owner, TargetSpec spec, bool want_v6, std::function<void(ResolveResult)> done)
+      : owner_(owner), spec_(std::move(spec)), want_v6_(want_v6), done_(std::move(done)), deadline_(owner.io_) {}
+
+  void begin(std::uint64_t principal) {
+    ticket_ = owner_.slots_.acquire(principal, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->send();
+    });
+  }
+
+  // The trace is gone: nothing of this lookup may outlive the call.
+  void abandon() {
+    if (finished_) return;
+    finished_ = true;
+    done_ = nullptr;
+    stop();
+  }
+
+ private:
+  void send() {
+    const auto& options = owner_.options_;
+    // Two tries at one server take 1 + 2 try timeouts (c-ares doubles the
+    // second): the deadline exactly. More servers are cut by the deadline.
+    enrich::AresChannelOptions channel_options{std::max(options.deadline / 3, std::chrono::milliseconds(1)), 2,
+                                               options.servers};
+    try {
+      channel_ = std::make_unique<enrich::AresChannel>(owner_.io_, owner_.library_, channel_options);
+    } catch (const Error& e) {
+      // Never inside acquire(): its ticket is not known yet.
+      boost::asio::post(owner_.io_, [weak = weak_from_this(), error = dns_error(spec_.host, e.what())] {
+        if (auto self = weak.lock()) self->finish(error);
+      });
+      return;
+    }
+    deadline_.expires_after(options.deadline);
+    deadline_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      self->finish(dns_error(self->spec_.host,
+                             "i/o timeout (no answer within " + describe_duration(self->owner_.options_.deadline) + ")"));
+    });
+    channel_->getaddrinfo(spec_.host, [weak = weak_from_this()](int status, std::vector<IpAddress> addresses) {
+      if (auto self = weak.lock()) self->answer(status, addresses);
+    });
+  }
+
+  void answer(int status, const std::vector<IpAddress>& addresses) {
+    if (status != ARES_SUCCESS) {
+      finish(dns_error(spec_.host, describe_status(status)));
+      return;
+    }
+    try {
+      // Upstream validates the port only after a successful lookup.
+      finish(pick(spec_.host, parse_target_port(spec_.port_text), want_v6_, addresses));
+    } catch (const Error& e) {
+      finish(e);
+    }
+  }
+
+  // Called from Asio handlers only (the channel posts its answers), so the
+  // channel may be destroyed here.
+  void finish(ResolveResult result) {
+    if (finished_) return;
+    finished_ = true;
+    auto done = std::move(done_);
+    stop();
+    if (done) done(std::move(result));
+  }
+
+  // Frees the sockets, the timer and the slot; the slot may start another lookup.
+  void stop() {
+    deadline_.cancel();
+    channel_.reset();
+    owner_.slots_.release(ticket_);
+  }
+
+  TargetResolver& owner_;
+  TargetSpec spec_;
+  bool want_v6_;
+  std::function<void(ResolveResult)> done_;
+  boost::asio::steady_timer deadline_;
+  std::unique_ptr<enrich::AresChannel> channel_;
+  LookupSlots::Ticket ticket_ = 0;
+  bool finished_ = false;
+};
+
+TargetResolver::Pending& TargetResolver::Pending::operator=(Pending&& other) noexcept {
+  if (this != &other) {
+    cancel();
+    lookup_ = std::move(other.lookup_);
+  }
+  return *this;
+}
+
+void TargetResolver::Pending::cancel() {
+  if (auto lookup = std::move(lookup_)) lookup->abandon();
+}
+
+TargetResolver::TargetResolver(boost::asio::io_context& io, ResolverOptions options)
+    : io_(io), options_(std::move(options)), library_(enrich::AresLibrary::acquire()),
+      slots_(options_.per_principal, options_.global) {}
+
+TargetResolver::~TargetResolver() = default;
+
+TargetResolver::Pending TargetResolver::resolve(std::uint64_t principal, std::string raw, int default_port,
+                                                bool want_v6, std::function<void(ResolveResult)> done) {
   TargetSpec spec;
   try {
     spec = split_target(raw, default_port);
   } catch (const Error& e) {
     done(e);
-    return;
+    return {};
   }
   boost::system::error_code parse_error;
   IpAddress literal = boost::asio::ip::make_address(spec.host, parse_error);
@@ -84,28 +218,15 @@ void resolve_target(boost::asio::io_context& io, std::string raw, int default_po
     } catch (const Error& e) {
       done(e);
     }
-    return;
+    return {};
   }
   if (spec.host.empty()) {
-    done(Error(ErrorCode::Dns, "failed to resolve host \"\": no such host"));
-    return;
+    done(dns_error("", "no such host"));
+    return {};
   }
-  auto resolver = std::make_shared<boost::asio::ip::udp::resolver>(io);
-  resolver->async_resolve(
-      spec.host, "", boost::asio::ip::udp::resolver::numeric_service,
-      [resolver, spec, want_v6, done = std::move(done)](
-          const boost::system::error_code& ec, boost::asio::ip::udp::resolver::results_type results) {
-        if (ec) {
-          done(Error(ErrorCode::Dns, "failed to resolve host \"" + spec.host + "\": " + ec.message()));
-          return;
-        }
-        try {
-          // Upstream validates the port only after a successful lookup.
-          done(pick(spec.host, parse_target_port(spec.port_text), want_v6, results));
-        } catch (const Error& e) {
-          done(e);
-        }
-      });
+  auto lookup = std::make_shared<Lookup>(*this, std::move(spec), want_v6, std::move(done));
+  lookup->begin(principal);
+  return Pending(std::move(lookup));
 }
 
 }  // namespace ddtr::engine

@@ -95,15 +95,17 @@ void TraceJob::start() {
   }
   // ICMP parses the target with port 80, as upstream (the port is then unused).
   int default_port = params_.protocol == "icmp" ? 80 : params_.port;
-  resolve_target(context_.io, params_.hostname, default_port, params_.want_v6,
-                 [self = shared_from_this()](ResolveResult result) {
-                   if (self->done_) return;
-                   if (auto* error = std::get_if<Error>(&result)) {
-                     self->fail(*error);
-                   } else {
-                     self->on_resolved(std::get<Endpoint>(result));
-                   }
-                 });
+  // Weak: the lookup's callback must not keep a cancelled job alive.
+  lookup_ = context_.resolver->resolve(observer_.principal, params_.hostname, default_port, params_.want_v6,
+                                       [weak = weak_from_this()](ResolveResult result) {
+                                         auto self = weak.lock();
+                                         if (!self || self->done_) return;
+                                         if (auto* error = std::get_if<Error>(&result)) {
+                                           self->fail(*error);
+                                         } else {
+                                           self->on_resolved(std::get<Endpoint>(result));
+                                         }
+                                       });
 }
 
 void TraceJob::cancel() {
@@ -349,6 +351,7 @@ void TraceJob::complete() {
 void TraceJob::fail(Error error) {
   if (done_) return;
   done_ = true;
+  lookup_.cancel();  // a cancelled trace's lookup ends now, its callback never runs
   e2e_timer_.cancel();
   for (auto& run : live_runs_) run->cancel();
   live_runs_.clear();

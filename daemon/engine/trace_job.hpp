@@ -18,6 +18,7 @@
 #include "daemon/engine/id_allocator.hpp"
 #include "daemon/engine/parallel_run.hpp"
 #include "daemon/engine/reply_demux.hpp"
+#include "daemon/engine/target_resolver.hpp"
 #include "shared/common/trace_params.hpp"
 #include "shared/result/results.hpp"
 #include "shared/result/run_id.hpp"
@@ -32,6 +33,9 @@ struct TraceObserver {
   // Judges the resolved target before any probe leaves (the daemon's
   // destination rules); throws Error to refuse it. Runs on the engine thread.
   std::function<void(const Endpoint&)> check_target;
+  // Whose trace (admission's key: the uid, or an HTTP principal's): its name
+  // lookup counts against that principal's bound.
+  std::uint64_t principal = 0;
 };
 
 // What a job borrows from the engine that owns it (all on the engine thread).
@@ -44,6 +48,7 @@ struct EngineContext {
   enrich::PublicIp& public_ip;
   std::chrono::milliseconds send_delay{50};  // the daemon's --send-delay
   std::uint64_t windows_driver_version = 0;  // the daemon's --windows-driver-version (0: default)
+  TargetResolver* resolver = nullptr;        // the daemon's forward lookups (required)
 };
 
 // The daemon's own checks of a request (the privileged side validates, not only
@@ -82,6 +87,7 @@ class TraceJob : public std::enable_shared_from_this<TraceJob> {
   std::vector<double> e2e_rtts_;      // completion order, 0 = lost
   int outstanding_ = 0;               // runs + e2e probes not yet finished
   std::uint32_t e2e_launched_ = 0;
+  TargetResolver::Pending lookup_;  // the target's name lookup, until answered
   std::string public_ip_;  // "" unless collected
   bool done_ = false;
 };

@@ -205,13 +205,14 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
   std::weak_ptr<Call::State> weak = state;
   // Runs once admission gives the request a slot: now, or when one frees.
   bool wants_hops = static_cast<bool>(state->on_hop);
-  auto start = [&engine, mailbox, weak, rules, role, wants_hops]() {
+  auto start = [&engine, mailbox, weak, rules, role, wants_hops, principal = caller.principal]() {
     auto state = weak.lock();
     if (!state || state->done) return;
     state->audit.queued_ms = ms_between(state->arrived, Clock::now());
     // The engine thread holds only weak references, and reaches this thread
     // through the mailbox: transports own loop-bound objects (KJ, Asio).
     engine::TraceObserver observer;
+    observer.principal = principal;  // bounds this user's name lookups in flight
     // A caller without a hop sink (the HTTP API, the batch client) costs no
     // hand-off per hop: the engine skips the event altogether.
     if (wants_hops) {

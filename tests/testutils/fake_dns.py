@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """A tiny authoritative DNS server for tests: answers PTR queries from a table.
 
-fake_dns.py ADDRESS PORT IP=NAME[,NAME...] ...
+fake_dns.py ADDRESS PORT [IP=NAME[,NAME...] | --address NAME=IP | --drop ZONE | --log FILE] ...
+IP=NAME: PTR records. --address NAME=IP: an A or AAAA record (repeatable).
+--drop ZONE: queries for ZONE and names under it get no answer at all (a zone
+whose servers are down). --log FILE: one line per query received ("NAME TYPE").
 Unknown names get NXDOMAIN; other query types get an empty answer. Serves UDP
 until killed. Runs only inside the test namespaces, on their loopback.
 """
@@ -35,9 +38,25 @@ def encode_name(name):
 def main():
     address, port = sys.argv[1], int(sys.argv[2])
     table = {}
-    for entry in sys.argv[3:]:
-        ip, names = entry.split("=", 1)
-        table[reverse_name(ip)] = names.split(",")
+    addresses = {}  # (name, qtype) -> [packed address]
+    drop = []
+    log = None
+    args = sys.argv[3:]
+    while args:
+        entry = args.pop(0)
+        if entry == "--address":
+            name, ip = args.pop(0).split("=", 1)
+            parsed = ipaddress.ip_address(ip)
+            key = (name.lower().rstrip(".") + ".", 1 if parsed.version == 4 else 28)
+            addresses.setdefault(key, []).append(parsed.packed)
+            table.setdefault(key[0], [])
+        elif entry == "--drop":
+            drop.append(args.pop(0).lower().strip(".") + ".")
+        elif entry == "--log":
+            log = open(args.pop(0), "a", buffering=1)
+        else:
+            ip, names = entry.split("=", 1)
+            table[reverse_name(ip)] = names.split(",")
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_DGRAM)
     sock.bind((address, port))
@@ -51,6 +70,10 @@ def main():
         qname, end = read_name(packet, 12)
         qtype, qclass = struct.unpack("!HH", packet[end:end + 4])
         question = packet[12:end + 4]
+        if log:
+            log.write(f"{qname} {qtype}\n")
+        if any(qname.lower() == zone or qname.lower().endswith("." + zone) for zone in drop):
+            continue
         answers = b""
         rcode = 0
         names = table.get(qname.lower())
@@ -61,6 +84,9 @@ def main():
                 rdata = encode_name(name)
                 answers += struct.pack("!HHHIH", 0xC00C, 12, 1, 60, len(rdata)) + rdata
         count = answers.count(b"\xc0\x0c\x00\x0c") if answers else 0
+        for rdata in addresses.get((qname.lower(), qtype), []):
+            answers += struct.pack("!HHHIH", 0xC00C, qtype, 1, 60, len(rdata)) + rdata
+            count += 1
         header = struct.pack("!HHHHHH", ident, 0x8400 | (flags & 0x0100) | rcode, 1, count, 0, 0)
         sock.sendto(header + question + answers, peer)
 

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "daemon/enrich/dns/ares_channel.hpp"
 #include "shared/common/ip_address.hpp"
 
 namespace ddtr::enrich {
@@ -36,7 +37,6 @@ class ReverseDns {
   void lookup(const IpAddress& ip, std::function<void(Names)> done);
 
  private:
-  class Channel;  // the c-ares channel and its sockets
   struct Cached {
     Names names;
     std::chrono::steady_clock::time_point expires;
@@ -44,7 +44,7 @@ class ReverseDns {
 
   boost::asio::io_context& io_;
   ReverseDnsOptions options_;
-  std::unique_ptr<Channel> channel_;
+  std::unique_ptr<AresChannel> channel_;
   std::unordered_map<std::string, Cached> cache_;  // engine thread only
 };
 

@@ -50,10 +50,13 @@ TEST(ParseTargetPort, Range) {
   }
 }
 
+// The system's resolver settings; only literals and the hosts file are asked
+// of it (no packet leaves the machine).
 ResolveResult resolve(const std::string& raw, bool want_v6) {
   boost::asio::io_context io;
+  TargetResolver resolver(io);
   std::optional<ResolveResult> out;
-  resolve_target(io, raw, 33434, want_v6, [&](ResolveResult r) { out = std::move(r); });
+  auto pending = resolver.resolve(0, raw, 33434, want_v6, [&](ResolveResult r) { out = std::move(r); });
   io.run();
   return std::move(*out);
 }
@@ -70,7 +73,6 @@ TEST(ResolveTarget, LiteralsNeedNoResolver) {
 }
 
 TEST(ResolveTarget, LocalhostFromHostsFile) {
-  // /etc/hosts only: no packet leaves the machine.
   auto r = resolve("localhost", false);
   ASSERT_TRUE(std::holds_alternative<Endpoint>(r));
   EXPECT_TRUE(std::get<Endpoint>(r).address.is_v4());
@@ -80,6 +82,13 @@ TEST(ResolveTarget, BadPortAfterLiteral) {
   auto r = resolve("203.0.113.5:99999", false);
   ASSERT_TRUE(std::holds_alternative<Error>(r));
   EXPECT_EQ(std::get<Error>(r).code(), ErrorCode::InvalidRequest);
+}
+
+TEST(ResolveTarget, EmptyHostIsDns) {
+  auto r = resolve(":80", false);
+  ASSERT_TRUE(std::holds_alternative<Error>(r));
+  EXPECT_EQ(std::get<Error>(r).code(), ErrorCode::Dns);
+  EXPECT_STREQ(std::get<Error>(r).what(), "failed to resolve host \"\": no such host");
 }
 
 }  // namespace
