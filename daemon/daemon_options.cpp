@@ -27,7 +27,8 @@ std::optional<std::chrono::milliseconds> parse_send_delay(const std::string& tex
 
 DaemonCommand parse_daemon_options(int argc, char** argv) {
   DaemonOptions options;
-  std::string send_delay = "50ms";
+  std::string send_delay;
+  bool no_adaptive_wait = false;
   bool version = false;
   bool check_config = false;
   CLI::App app{"datadog-tracerouted: the privileged traceroute daemon. It alone opens raw and packet sockets;\n"
@@ -66,14 +67,21 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
                "Give every ICMP/UDP/TCP SYN run its own packet capture and raw socket instead of the shared "
                "capture routed by probe identity (for comparison and troubleshooting)");
   app.add_option("--send-delay", send_delay,
-                 "Pause between the TTLs of a run (ICMP, UDP, TCP SYN; SACK keeps its 10ms): 50ms is upstream's "
-                 "SendDelay, 0 sends every TTL at once. It sets the burst each trace puts on the network, so it "
-                 "overrides the request's delay. DURATION: 0..10s, e.g. 0, 20ms, 1s")
+                 "Upstream's fixed pacing instead of the window: this pause between the TTLs of a run (ICMP, UDP, "
+                 "TCP SYN; SACK keeps its 10ms), e.g. 50ms (upstream's SendDelay). Given, it wins over --window. "
+                 "It overrides the request's delay. DURATION: 0..10s, e.g. 0, 20ms, 1s")
       ->check([](const std::string& text) {
         return parse_send_delay(text) ? std::string() : std::string("must be a duration 0..10s such as 0, 20ms, 1s");
       })
-      ->type_name("DURATION")
+      ->type_name("DURATION");
+  app.add_option("--window", options.window,
+                 "Probes of one run in flight at once (the default pacing): the next TTL leaves as soon as one "
+                 "answers or is given up on, as traceroute -N")
+      ->check(CLI::Range(1, 255))
       ->capture_default_str();
+  app.add_flag("--no-adaptive-wait", no_adaptive_wait,
+               "Wait the whole --timeout for every silent hop (upstream), instead of at most max(10 x the RTT of "
+               "a higher hop that answered, 500ms)");
   app.add_flag("--check-config", check_config, "Validate the policy file, print the result and exit");
   app.add_flag("--version", version, "Print the version and exit");
   DaemonCommand command;
@@ -91,7 +99,8 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
     return command;
   }
   options.config_path_is_default = config->count() == 0;
-  options.send_delay = *parse_send_delay(send_delay);
+  if (!send_delay.empty()) options.send_delay = *parse_send_delay(send_delay);
+  options.adaptive_wait = !no_adaptive_wait;
   if (check_config) {
     try {
       policy::load_policy_config(options.config_path, options.config_path_is_default);

@@ -134,7 +134,10 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
   std::weak_ptr<Call::State> weak = state;
   // Runs once admission gives the request a slot: now, or when one frees.
   bool wants_hops = static_cast<bool>(state->on_hop);
-  auto start = [&engine, mailbox, weak, rules, role, wants_hops]() {
+  // The packet budget travels with the trace: the engine paces its probes by it.
+  engine::ProbeBudget budget{caller.principal, rules->limits(role.role).probes_per_second,
+                             rules->config().global_probes_per_second};
+  auto start = [&engine, mailbox, weak, rules, role, wants_hops, budget]() {
     auto state = weak.lock();
     if (!state || state->done) return;
     state->audit.queued_ms = ms_between(state->arrived, Clock::now());
@@ -161,7 +164,7 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
     observer.check_target = [rules, role, protocol = state->audit.params.protocol](const Endpoint& target) {
       rules->check_target(role, protocol, target);
     };
-    state->engine_id = engine.start_trace(state->audit.params, std::move(observer));
+    state->engine_id = engine.start_trace(state->audit.params, std::move(observer), budget);
   };
 
   try {

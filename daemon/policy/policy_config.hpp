@@ -72,6 +72,7 @@ struct PolicyConfig {
   int global_concurrent_traces = 64;
   int global_queued_traces = 10'000;
   int global_max_connections = 4096;
+  double global_probes_per_second = 10'000;  // the packet budget of the whole daemon; 0 = no bound
   std::vector<Cidr> allow{Cidr::parse("0.0.0.0/0"), Cidr::parse("::/0")};
   std::vector<Cidr> deny;  // in addition to the defaults
   bool default_deny = true;
