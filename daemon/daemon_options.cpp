@@ -78,6 +78,7 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
                  "Probes of one run in flight at once (the default pacing): the next TTL leaves as soon as one "
                  "answers or is given up on, as traceroute -N")
       ->check(CLI::Range(1, 255))
+      ->type_name("N")
       ->capture_default_str();
   app.add_flag("--no-adaptive-wait", no_adaptive_wait,
                "Wait the whole --timeout for every silent hop (upstream), instead of at most max(10 x the RTT of "
