@@ -23,7 +23,7 @@ cleanup() {
   [[ -n $capture_pid ]] && kill "$capture_pid" 2>/dev/null && wait "$capture_pid" 2>/dev/null
   [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
   "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
+  [[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -57,8 +57,8 @@ check "doctor shows the packet budget (user $rate per second, the daemon's 10000
 # (routers 1-3 answer, TTLs 4..10 never do): 10 runs x 10 TTLs = 100 probes
 # each, 300 in all. Unbounded they leave in well under a second; at 50 per
 # second (bursts of 50) they need at least (300 - 50) / 50 = 5 s.
-ip netns exec "${prefix}c" tcpdump -i any -n -tt --immediate-mode -U -l \
-  'dst host 203.0.113.66 or dst host 203.0.113.5' >"$work/wire.txt" 2>"$work/tcpdump.err" &
+ip netns exec "${prefix}c" tcpdump -i any -n --immediate-mode -U -B 16384 -s 96 -w "$work/wire.pcap" \
+  'dst host 203.0.113.66 or dst host 203.0.113.5' 2>"$work/tcpdump.err" &
 capture_pid=$!
 sleep 1
 a_pids=()
@@ -76,7 +76,9 @@ echo $? >"$work/b.rc"
 b_end=$(date +%s%N)
 wait "${a_pids[@]}"
 sleep 0.5
-kill "$capture_pid"; wait "$capture_pid" 2>/dev/null; capture_pid=""
+kill -INT "$capture_pid"; wait "$capture_pid" 2>/dev/null; capture_pid=""
+tcpdump -r "$work/wire.pcap" -n -tt >"$work/wire.txt" 2>/dev/null
+grep 'dropped by kernel' "$work/tcpdump.err" | sed 's/^/# capture: /'
 
 for n in 1 2 3; do
   check "user A's trace $n: slowed, not failed (exit 0)" test "$(cat "$work/a$n.rc")" = 0
