@@ -224,8 +224,8 @@ check "forged: daemon alive" alive
 # --- (e) reordered replies: the farther routers' answers overtake the nearer ones' ----------------------
 # Router 1 drops what it would forward from link 2 to the client, and a tap on
 # link 2 sends it on itself: router 2's answers 600 ms late, router 3's 300 ms
-# late, the destination's at once. Probes leave 50 ms apart, so each run's
-# replies arrive destination first, then router 3, then router 2, and seven
+# late, the destination's at once. A run's probes leave together (the window),
+# so its replies arrive destination first, then router 3, then router 2, and seven
 # concurrent traces (ICMP, UDP, TCP; IPv4 and IPv6) interleave theirs. Every hop must still be
 # its own router, and its rtt must carry its own injected delay. The delays are
 # far beyond any adaptive window (10 x the destination's ~1 ms, floor 500 ms)
