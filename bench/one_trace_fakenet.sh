@@ -168,6 +168,7 @@ werr = sorted(e for v in vs for e in v["wire_errors"])
 pick = lambda x, q: round(x[min(len(x) - 1, int(q * len(x)))], 2) if x else None
 print(json.dumps({"traces": sum(v["traces"] for v in vs), "correct": sum(v["correct"] for v in vs),
                   "wrong_hops": sum(v["wrong_hops"] for v in vs), "lost_hops": sum(v["lost_hops"] for v in vs),
+                  "failed": sum(v.get("failed", 0) for v in vs),
                   "rtt_err_ms_median": pick(errs, 0.5), "tool_vs_wire_ms_median": pick(wire, 0.5),
                   "tool_vs_wire_ms_max": pick(wire, 1.0), "wire_err_ms_median": pick(werr, 0.5)}))
 PY
