@@ -192,12 +192,12 @@ void ParallelRun::arm_deadline_timer() {
                    [&earliest](int, Clock::time_point at) {
                      if (!earliest || at < *earliest) earliest = at;
                    });
-  if (earliest == deadline_armed_) return;
+  // Re-armed only to fire sooner: an answer usually moves the earliest deadline
+  // later, and a timer that fires early just finds nothing due and re-arms.
+  // Each re-arm of the loop's earliest timer costs a timerfd_settime() per
+  // probe answered, which 1000 concurrent traces pay a thousand times over.
+  if (!earliest || (deadline_armed_ && *deadline_armed_ <= *earliest)) return;
   deadline_armed_ = earliest;
-  if (!earliest) {
-    deadline_timer_.cancel();
-    return;
-  }
   deadline_timer_.expires_at(*earliest);
   deadline_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     if (!ec) self->expire_probes();
