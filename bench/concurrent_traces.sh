@@ -47,8 +47,10 @@ cat >"$work/daemon.json" <<JSON
 {
   "roles": {"user": {"max_traceroute_queries": 10, "max_e2e_queries": 10, "max_ttl": 64, "min_timeout_ms": 10,
                      "max_timeout_ms": 10000, "concurrent_traces": $traces, "queued_traces": $traces,
-                     "max_connections": $(( traces + 100 )), "rate_per_minute": 1000000, "burst": 1000000}},
-  "global": {"concurrent_traces": $traces, "queued_traces": $traces, "max_connections": $(( traces + 100 ))},
+                     "max_connections": $(( traces + 100 )), "rate_per_minute": 1000000, "burst": 1000000,
+                     "probes_per_second": 0}},
+  "global": {"concurrent_traces": $traces, "queued_traces": $traces, "max_connections": $(( traces + 100 )),
+             "probes_per_second": 0},
   "audit_log": "$work/audit.log"
 }
 JSON

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Issue 8's report: the benchmark tables and a verdict per target (run_all.sh).
+"""The benchmark's report: the tables and a verdict per target of issues 8 and 15
+(run_all.sh), every row at the daemon's defaults plus upstream's --send-delay 50ms.
 
     issue8_report.py ROWS.jsonl RPC.json IDLE_START_KB IDLE_AFTER_RPC_KB ONE.md CONCURRENT.md PROFILE.txt
 
@@ -28,36 +29,38 @@ def main():
     def verdict(target, met, figures, why=""):
         verdicts.append((target, "met" if met else "**not met**", figures, why))
 
-    # (a) one trace <= 1.2 x traceroute, per network (all three protocols).
+    # (a) one trace, per network, at the daemon's defaults (issue 15's targets)
+    # and at upstream's fixed pacing (--send-delay 50ms: reported, not judged).
+    bound = {"9 hops": 1.2, "20 hops": 1.2, "silent hop 4": 1.5}
     whys = {
-        "ours": ("upstream's SendDelay paces the TTLs 50 ms apart, so a 9-hop trace takes at least 8 x 50 ms; "
-                 "traceroute sends 16 TTLs at once. `--send-delay 0` is the operator's way to match it."),
-        "silent": ("a silent router never answers: ours waits for its probe until the timeout (3 s, upstream's "
-                   "default), traceroute stops waiting once deeper hops answered (its -w MAX,HERE,NEAR "
-                   "heuristics), so it spends ~0.5 s."),
-        "lossy": ("a lost probe is waited for until its timeout (3 s, upstream's) by ours, 5 s by scamper, "
-                  "less by traceroute's heuristics; which probes are lost differs per run, so ratios from 3 "
-                  "rounds are noise (from 0.1x to 30x) and the rounds' outcomes (lost hops) differ per tool. "
-                  "fakenet drops also on the client namespace's own output: a probe dropped there fails sendto() "
-                  "with EPERM, which ours (as upstream) treats as fatal for the trace (`DENIED` after a few ms, "
-                  "an incorrect trace in the table)."),
+        "ours50": ("upstream's SendDelay paces the TTLs 50 ms apart, so a 9-hop trace takes at least 8 x 50 ms; "
+                   "the default window sends 16 TTLs at once, as traceroute."),
     }
-    for tool, name in (("ours0", "`--send-delay 0`"), ("ours", "default `--send-delay 50ms`")):
-        for network in dict.fromkeys(r["network"] for r in one):
-            mine = [r for r in one if r["tool"] == tool and r["network"] == network]
-            if not mine:
-                continue
-            ok = all(r["ratio"] <= 1.2 for r in mine)
-            figures = ", ".join(f"{r['proto']} {r['wall_ms']:.0f} ms = {r['ratio']:.2f}x" for r in mine)
-            why = ""
-            if not ok:
-                why = whys["ours"] if tool == "ours" and network == "9 hops" else \
-                    whys["silent"] if "silent" in network else whys["lossy"] if "lossy" in network else whys["ours"]
-            verdict(f"one trace <= 1.2 x traceroute's wall: {network}, daemon {name}", ok, figures, why)
+    for network in dict.fromkeys(r["network"] for r in one):
+        mine = [r for r in one if r["tool"] == "ours" and r["network"] == network]
+        if not mine:
+            continue
+        figures = ", ".join(f"{r['proto']} {r['wall_ms']:.0f} ms = {r['ratio']:.2f}x, {r['correct']}/{r['traces']} correct"
+                            for r in mine)
+        if network in bound:
+            ok = all(r["ratio"] <= bound[network] for r in mine)
+            verdict(f"one trace <= {bound[network]} x traceroute's wall: {network}, daemon defaults", ok, figures,
+                    "" if ok else "see the table: ratios from few rounds on a shared machine are noisy")
+        else:  # lossy: every trace completes (no error), no wrong hop; lost hops are shown as lost
+            ok = all(r.get("failed", 0) == 0 and r["wrong_hops"] == 0 for r in mine)
+            verdict(f"one trace completes (no DENIED), lost hops shown as lost: {network}, daemon defaults", ok,
+                    ", ".join(f"{r['proto']} {r['wall_ms']:.0f} ms, {r['traces'] - r.get('failed', 0)}/{r['traces']} "
+                              f"completed, {r['wrong_hops']} wrong, {r['lost_hops']} lost" for r in mine),
+                    "" if ok else "see the table (a refused send is a lost probe; a trace fails only if none left)")
+    for network in dict.fromkeys(r["network"] for r in one):
+        mine = [r for r in one if r["tool"] == "ours50" and r["network"] == network]
+        if mine:
+            verdict(f"(reported) {network}, daemon --send-delay 50ms (upstream's pacing)", True,
+                    ", ".join(f"{r['proto']} {r['wall_ms']:.0f} ms = {r['ratio']:.2f}x" for r in mine), whys["ours50"])
     wrong = sum(r["wrong_hops"] for r in one)
     verdict("one trace: wrong hop attributions = 0 (every tool, every network)", wrong == 0,
             f"{wrong} wrong hops over {sum(r['traces'] for r in one)} traces")
-    ours_one = [r for r in one if r["tool"] in ("ours", "ours0") and r.get("tool_vs_wire_ms_max") is not None]
+    ours_one = [r for r in one if r["tool"] in ("ours", "ours50") and r.get("tool_vs_wire_ms_max") is not None]
     if ours_one:
         worst = max(r["tool_vs_wire_ms_max"] for r in ours_one)
         verdict("one trace: RTT error <= 1 ms (ours against the wire)", worst <= 1.0,
@@ -78,26 +81,17 @@ def main():
                 f"{ours['wall_s']:.2f} s against {ours['single_s']:.2f} s alone ({ratio:.2f}x); scamper "
                 f"{scamper['wall_s']:.2f} s against {scamper['single_s']:.2f} s ({sc_ratio:.2f}x)" if scamper else "",
                 "" if ratio <= 1.5 else
-                "the fake network: under 1000 traces its user-space delay (nfqdelay, on the same 2 cores) stretches "
-                f"RTTs on the wire by {ours.get('wire_err_ms_median')} ms median / {ours.get('wire_err_ms_p95')} ms "
-                "p95 (measured on the client's wire, not by us), and a trace lasts until its farthest hop answered. "
-                "Our own RTTs match the wire within 0.1 ms. scamper's ratio is no better; 50 client processes start "
-                "on the same cores too")
+                "compare the wire error (the fake network's user-space delay on the same cores stretches RTTs "
+                f"by {ours.get('wire_err_ms_median')} ms median / {ours.get('wire_err_ms_p95')} ms p95) and "
+                "scamper's ratio")
         if scamper:
             ok = ours["cpu_ms_per_trace"] <= scamper["cpu_ms_per_trace"]
             verdict("concurrent: daemon CPU per trace <= scamper's", ok,
                     f"ours {ours['cpu_ms_per_trace']:.3f} ms, scamper {scamper['cpu_ms_per_trace']:.3f} ms per trace; "
                     f"probes sent per trace: ours {ours.get('probes_per_trace')}, scamper {scamper.get('probes_per_trace')}",
                     "" if ok else
-                    "profile below: about half of the daemon's CPU is inside sendto(), and most of that is the fake "
-                    "network's work the kernel charges to the sender (veth delivery, router 1's netfilter NFQUEUE "
-                    "hook, the capture taps of tcpdump and of our AF_PACKET socket); scamper pays the same per probe, "
-                    "but sends fewer: it probes one TTL at a time and stops at the target, while ours, paced 50 ms "
-                    "per TTL in parallel (upstream's algorithm), keeps sending deeper TTLs until the target's answer "
-                    "comes back: 10 probes per trace on the idle network, all 15 (-m 15) once the fake network "
-                    "delays that answer past 700 ms. The rest is context switches (engine thread, RPC thread, 50 clients) and timers. "
-                    "The RPC's per-hop messages, the first cost (1.33 ms per trace), are gone: a batch call asks for "
-                    "no hops")
+                    "see the daemon's profile below: where its CPU goes (sendto() carries the fake network's "
+                    "kernel work, charged to the sender)")
         verdict("concurrent: RTT error <= 1 ms (ours against the wire)",
                 (ours.get("tool_vs_wire_ms_p95") or 99) <= 1.0,
                 f"|our RTT - wire RTT| median {ours.get('tool_vs_wire_ms_median')} / p95 {ours.get('tool_vs_wire_ms_p95')} "
@@ -120,7 +114,7 @@ def main():
             + (f", {ours['idle_kb'][0] / 1024:.1f} MiB before and {ours['idle_kb'][1] / 1024:.1f} MiB after "
                f"the {ours['traces']}-trace run" if ours and ours.get("idle_kb") else ""))
 
-    print("# Issue 8: performance targets\n")
+    print("# Performance at the daemon's defaults (issues 8 and 15)\n")
     print("Produced by `sudo bench/run_all.sh` (one run; ratios from this run). The machine: 2 cores shared with "
           "other engineers' builds; the fake network's link delay is a user-space NFQUEUE helper on the same cores. "
           "How the RTT error was tracked down: [rtt_error_investigation.md](rtt_error_investigation.md).\n")

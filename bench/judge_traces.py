@@ -140,11 +140,12 @@ def main():
                              check=True, capture_output=True, text=True).stdout
         wire = json.loads(out)
         probes_sent = wire.pop("_probes_sent", 0)
-    traces = correct = wrong = lost = 0
+    traces = correct = wrong = lost = failed = 0
     errors, vs_wire, wire_errors = [], [], []
     for neutral, rtts in source:
         traces += 1
-        if neutral is None:
+        if neutral is None:  # no trace at all (an error such as DENIED)
+            failed += 1
             continue
         [trace] = check_hops.parse_hops_json(json.dumps(neutral))
         verdict = check_hops.judge(trace, topo)
@@ -161,9 +162,9 @@ def main():
                 wire_errors.append(abs(w - 2 * ttl * delay))
     if raw:
         print(json.dumps({"traces": traces, "correct": correct, "wrong_hops": wrong, "lost_hops": lost,
-                          "errors": errors, "vs_wire": vs_wire, "wire_errors": wire_errors}))
+                          "failed": failed, "errors": errors, "vs_wire": vs_wire, "wire_errors": wire_errors}))
         return
-    result = {"traces": traces, "correct": correct, "wrong_hops": wrong, "lost_hops": lost,
+    result = {"traces": traces, "correct": correct, "wrong_hops": wrong, "lost_hops": lost, "failed": failed,
               "rtt_err_ms_median": pick(errors, 0.5), "rtt_err_ms_p95": pick(errors, 0.95)}
     if pcap:
         result.update({"tool_vs_wire_ms_median": pick(vs_wire, 0.5), "tool_vs_wire_ms_p95": pick(vs_wire, 0.95),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One trace per protocol (ICMP, UDP, TCP SYN to 443), -q 1, through the daemon
-# (client as nobody) at its default --send-delay (50ms, upstream's) and at
-# --send-delay 0, beside traceroute, scamper and mtr --report, on fakenet's
-# 9-hop network with DELAY ms per link: plain, with a silent router and lossy.
+# (client as nobody) at its defaults (a window of 16 probes, the adaptive wait)
+# and at --send-delay 50ms (upstream's fixed pacing), beside traceroute, scamper
+# and mtr --report, on fakenet's network with DELAY ms per link: 9 hops plain,
+# with a silent router and lossy, and a 20-hop path (longer than the window).
 # Every output is judged hop by hop (check_hops.py via judge_traces.py); RTTs
 # are compared with the configured delay and with the wire (a capture in the
 # client namespace, wire_rtt.py), which splits the harness's error from the tool's.
@@ -67,8 +68,8 @@ tool_cmd() {  # tool_cmd TOOL PROTO TARGET OUT -> sets cmd=(...) and kind
   local pflags=(--proto "$proto")
   [[ $proto == tcp ]] && pflags+=(-p 443)
   case $tool in
-    ours) kind=ours; cmd=("${asnobody[@]}" "$work/datadog-traceroute" --socket "$work/d50.sock" "${pflags[@]}" -q 1 -Q 0 "$dst") ;;
-    ours0) kind=ours; cmd=("${asnobody[@]}" "$work/datadog-traceroute" --socket "$work/d0.sock" "${pflags[@]}" -q 1 -Q 0 "$dst") ;;
+    ours) kind=ours; cmd=("${asnobody[@]}" "$work/datadog-traceroute" --socket "$work/d.sock" "${pflags[@]}" -q 1 -Q 0 "$dst") ;;
+    ours50) kind=ours; cmd=("${asnobody[@]}" "$work/datadog-traceroute" --socket "$work/d50.sock" "${pflags[@]}" -q 1 -Q 0 "$dst") ;;
     traceroute)
       kind=traceroute
       case $proto in icmp) f=(-I) ;; udp) f=() ;; tcp) f=(-T -p 443) ;; esac
@@ -86,19 +87,19 @@ tool_cmd() {  # tool_cmd TOOL PROTO TARGET OUT -> sets cmd=(...) and kind
 
 label_of() {
   case $1 in
-    ours) echo "ours (daemon default, --send-delay 50ms)" ;;
-    ours0) echo "ours (daemon --send-delay 0)" ;;
+    ours) echo "ours (daemon defaults: window 16, adaptive wait)" ;;
+    ours50) echo "ours (daemon --send-delay 50ms, upstream's pacing)" ;;
     traceroute) case $2 in icmp) echo "traceroute -n -q 1 -I" ;; udp) echo "traceroute -n -q 1" ;; tcp) echo "traceroute -n -q 1 -T -p 443" ;; esac ;;
     scamper) case $2 in icmp) echo "scamper trace -P icmp-paris -q 1" ;; udp) echo "scamper trace -P udp-paris -q 1" ;; tcp) echo "scamper trace -P tcp -d 443 -q 1" ;; esac ;;
     mtr) case $2 in icmp) echo "mtr --report -n -c 1" ;; udp) echo "mtr --report -n -c 1 -u" ;; tcp) echo "mtr --report -n -c 1 -T -P 443" ;; esac ;;
   esac
 }
 
-variant() {  # variant SLUG NAME [FAKENET FLAGS...]
-  local slug=$1 name=$2; shift 2
-  QUIET=1 "$fakenet" up --hops 8 --delay-ms "$delay" --quiet "$@" >/dev/null
-  start_daemon "$work/d50.sock"
-  start_daemon "$work/d0.sock" --send-delay 0
+variant() {  # variant SLUG NAME ROUTERS [FAKENET FLAGS...]
+  local slug=$1 name=$2 routers=$3; shift 3
+  QUIET=1 "$fakenet" up --hops "$routers" --delay-ms "$delay" --quiet "$@" >/dev/null
+  start_daemon "$work/d.sock"
+  start_daemon "$work/d50.sock" --send-delay 50ms
   local pcap=$work/out/$slug.pcap
   ip netns exec "$ns" tcpdump -i any --immediate-mode -Z root -U -s 160 -w "$pcap" ip 2>/dev/null &
   local tcpdump_pid=$!
@@ -107,7 +108,7 @@ variant() {  # variant SLUG NAME [FAKENET FLAGS...]
   declare -A walls files
   for proto in icmp udp tcp; do
     for (( r = 0; r < rounds; r++ )); do  # interleaved, so every tool sees the same machine load
-      for tool in ours ours0 traceroute scamper mtr; do
+      for tool in ours ours50 traceroute scamper mtr; do
         local dst="203.0.113.$next_target" out=$work/out/$slug-$proto-$tool-$r.txt
         next_target=$(( next_target % 250 + 1 ))
         tool_cmd "$tool" "$proto" "$dst" "$out"
@@ -120,11 +121,11 @@ variant() {  # variant SLUG NAME [FAKENET FLAGS...]
   kill -INT "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
   pids=()
-  rm -f "$work/d50.sock" "$work/d0.sock"
+  rm -f "$work/d.sock" "$work/d50.sock"
   for proto in icmp udp tcp; do
     local tr_median
     tr_median=$(median ${walls[$proto,traceroute]})
-    for tool in ours ours0 traceroute scamper mtr; do
+    for tool in ours ours50 traceroute scamper mtr; do
       local med verdict
       med=$(median ${walls[$proto,$tool]})
       verdict=$(judge_all "$pcap" ${files[$proto,$tool]})
@@ -167,12 +168,13 @@ werr = sorted(e for v in vs for e in v["wire_errors"])
 pick = lambda x, q: round(x[min(len(x) - 1, int(q * len(x)))], 2) if x else None
 print(json.dumps({"traces": sum(v["traces"] for v in vs), "correct": sum(v["correct"] for v in vs),
                   "wrong_hops": sum(v["wrong_hops"] for v in vs), "lost_hops": sum(v["lost_hops"] for v in vs),
+                  "failed": sum(v.get("failed", 0) for v in vs),
                   "rtt_err_ms_median": pick(errs, 0.5), "tool_vs_wire_ms_median": pick(wire, 0.5),
                   "tool_vs_wire_ms_max": pick(wire, 1.0), "wire_err_ms_median": pick(werr, 0.5)}))
 PY
 }
 
-echo "# One trace per protocol, fakenet 8 routers + target (9 hops), $delay ms per link, $rounds rounds"
+echo "# One trace per protocol, fakenet routers + target, $delay ms per link, $rounds rounds"
 echo
 echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores shared with other work (load average $(cut -d" " -f1-3 /proc/loadavg)), kernel $(uname -r)."
 echo "Ours: \`datadog-traceroute --proto P [-p 443] -q 1 -Q 0 TARGET\` as nobody through a daemon run with the flag shown."
@@ -182,6 +184,7 @@ echo "tool's own error; wire error: |wire RTT - 2 x TTL x $delay ms|, the fake n
 echo
 echo "| network | proto | tool | wall ms | × traceroute | correct | wrong hops | lost hops | RTT error ms | tool vs wire ms | wire error ms |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
-variant plain "9 hops"
-variant silent "silent hop 4" --silent-hop 4
-variant lossy "lossy 1%/link" --loss 1
+variant plain "9 hops" 8
+variant silent "silent hop 4" 8 --silent-hop 4
+variant lossy "lossy 1%/link" 8 --loss 1
+variant long "20 hops" 19

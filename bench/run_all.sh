@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Issue 8's benchmark in one command: builds the daemon, the client and
+# The benchmark in one command (issues 8 and 15: every row at the daemon's
+# defaults, plus upstream's --send-delay 50ms): builds the daemon, the client and
 # rpc_latency (Release), then
-#   1. one trace per protocol beside traceroute, scamper and mtr (one_trace_fakenet.sh),
+#   1. one trace per protocol beside traceroute, scamper and mtr (one_trace_fakenet.sh):
+#      9 hops at 5 ms/link plain, a silent router, 1 % loss per link, a 20-hop path,
 #   2. TRACES concurrent traces from 50 batch clients beside one scamper
 #      process, the daemon profiled with perf (concurrent_traces.sh),
 #   3. the RPC overhead (rpc_latency, as nobody) and the idle daemon's RSS,
-# and writes bench/results/issue8_<date>.md: the tables and every target's verdict.
+# and writes bench/results/defaults_<date>.md: the tables and every target's verdict.
 #   sudo bench/run_all.sh [ROUNDS [TRACES]]      (defaults 3, 1000)
 # KEEP_DIR=dir keeps every tool's output, the captures and the daemon logs there.
 set -euo pipefail
@@ -39,7 +41,7 @@ export BENCH_JSON=$work/rows.jsonl
 echo "== 1/3 one trace per protocol ($rounds rounds)" >&2
 BENCH_DIR=${KEEP_DIR:+$KEEP_DIR/one} "$root/bench/one_trace_fakenet.sh" "$rounds" >"$work/one.md"
 echo "== 2/3 $traces concurrent traces" >&2
-SEND_DELAY=0 PROFILE=$work/profile.txt NO_RESULTS=1 BENCH_DIR=${KEEP_DIR:+$KEEP_DIR/concurrent} \
+SEND_DELAY=50ms PROFILE=$work/profile.txt NO_RESULTS=1 BENCH_DIR=${KEEP_DIR:+$KEEP_DIR/concurrent} \
   "$root/bench/concurrent_traces.sh" "$traces" 50 5 >"$work/concurrent.md"
 
 echo "== 3/3 RPC overhead and idle RSS" >&2
@@ -62,11 +64,11 @@ ip netns exec "$rpc_ns" setpriv --reuid=nobody --regid=nogroup --clear-groups --
 idle_after_rpc_kb=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$daemon_pid/status")
 kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=""
 
-out=$results/issue8_$day.md
+out=$results/defaults_$day.md
 /usr/bin/python3 "$root/bench/issue8_report.py" "$work/rows.jsonl" "$work/rpc.json" "$idle_start_kb" \
   "$idle_after_rpc_kb" "$work/one.md" "$work/concurrent.md" "$work/profile.txt" >"$out"
-cp "$work/profile.txt" "$results/issue8_${day}_daemon_profile.txt" 2>/dev/null || true
-cp "$work/profile.txt.children" "$results/issue8_${day}_daemon_profile_children.txt" 2>/dev/null || true
+cp "$work/profile.txt" "$results/defaults_${day}_daemon_profile.txt" 2>/dev/null || true
+cp "$work/profile.txt.children" "$results/defaults_${day}_daemon_profile_children.txt" 2>/dev/null || true
 if [[ -n ${KEEP_DIR:-} ]]; then cp "$work/rows.jsonl" "$work/rpc.json" "$work/one.md" "$work/concurrent.md" "$KEEP_DIR/"; fi
 cat "$out"
 echo "written: $out" >&2

@@ -72,6 +72,10 @@ void check_daemon(const DaemonStatus& s, DoctorReport& report) {
   report.ok("daemon probe identities: " + std::to_string(s.echo_ids_leased) + " ICMP echo ids leased, " +
             std::to_string(s.ports_reserved) + " ports reserved, " + std::to_string(s.demux_routes) +
             " reply routes in the shared capture");
+  // Over its budget a trace is slowed, never refused.
+  auto per_second = [](double rate) { return rate > 0 ? number(rate) + " per second" : std::string("unbounded"); };
+  report.ok("packet budget: your traces' probes " + per_second(s.limits.probes_per_second) + ", the daemon's " +
+            per_second(s.global_probes_per_second));
   if (s.audit_log_path.empty()) {
     report.warn("the daemon keeps no audit log", "set audit_log in " + s.config_path);
   } else if (!s.audit_log_healthy) {

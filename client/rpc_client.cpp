@@ -78,7 +78,8 @@ DaemonStatus DaemonConnection::daemon_status() {
     auto l = info.getLimits();
     s.limits = {l.getMaxTracerouteQueries(), l.getMaxE2eQueries(), l.getMaxTtl(), l.getMinTimeoutMs(),
                 l.getMaxTimeoutMs(), l.getPorts().cStr(), texts(l.getProtocols()), l.getConcurrentTraces(),
-                l.getQueuedTraces(), l.getMaxConnections(), l.getBurst(), l.getRatePerMinute()};
+                l.getQueuedTraces(), l.getMaxConnections(), l.getBurst(), l.getRatePerMinute(),
+                l.getProbesPerSecond()};
     auto u = info.getUsage();
     s.running = u.getRunning();
     s.queued = u.getQueued();
@@ -95,6 +96,7 @@ DaemonStatus DaemonConnection::daemon_status() {
     s.echo_ids_leased = info.getEchoIdsLeased();
     s.ports_reserved = info.getPortsReserved();
     s.demux_routes = info.getDemuxRoutes();
+    s.global_probes_per_second = info.getGlobalProbesPerSecond();
     return s;
   } catch (const kj::Exception& e) {
     throw daemon_unavailable(socket_path_, std::string("the connection failed: ") + e.getDescription().cStr());

@@ -33,6 +33,7 @@ struct DaemonStatus {
     std::vector<std::string> protocols;
     int concurrent_traces = 0, queued_traces = 0, max_connections = 0, burst = 0;
     double rate_per_minute = 0;
+    double probes_per_second = 0;  // the packet budget (0: none)
   } limits;
   int running = 0, queued = 0, connections = 0;
   double tokens = 0;
@@ -44,6 +45,7 @@ struct DaemonStatus {
   bool audit_log_healthy = true;
   std::uint32_t daemon_running = 0, daemon_queued = 0;
   std::uint32_t echo_ids_leased = 0, ports_reserved = 0, demux_routes = 0;
+  double global_probes_per_second = 0;
 };
 
 class DaemonConnection {

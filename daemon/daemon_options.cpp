@@ -27,7 +27,8 @@ std::optional<std::chrono::milliseconds> parse_send_delay(const std::string& tex
 
 DaemonCommand parse_daemon_options(int argc, char** argv) {
   DaemonOptions options;
-  std::string send_delay = "50ms";
+  std::string send_delay;
+  bool no_adaptive_wait = false;
   std::string dns_timeout = "5s";
   bool version = false;
   bool check_config = false;
@@ -67,13 +68,18 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
                "Give every ICMP/UDP/TCP SYN run its own packet capture and raw socket instead of the shared "
                "capture routed by probe identity (for comparison and troubleshooting)");
   app.add_option("--send-delay", send_delay,
-                 "Pause between the TTLs of a run (ICMP, UDP, TCP SYN; SACK keeps its 10ms): 50ms is upstream's "
-                 "SendDelay, 0 sends every TTL at once. It sets the burst each trace puts on the network, so it "
-                 "overrides the request's delay. DURATION: 0..10s, e.g. 0, 20ms, 1s")
+                 "Upstream's fixed pacing instead of the window: this pause between the TTLs of a run (ICMP, UDP, "
+                 "TCP SYN; SACK keeps its 10ms), e.g. 50ms (upstream's SendDelay). Given, it wins over --window. "
+                 "It overrides the request's delay. DURATION: 0..10s, e.g. 0, 20ms, 1s")
       ->check([](const std::string& text) {
         return parse_send_delay(text) ? std::string() : std::string("must be a duration 0..10s such as 0, 20ms, 1s");
       })
-      ->type_name("DURATION")
+      ->type_name("DURATION");
+  app.add_option("--window", options.window,
+                 "Probes of one run in flight at once (the default pacing): the next TTL leaves as soon as one "
+                 "answers or is given up on, as traceroute -N")
+      ->check(CLI::Range(1, 255))
+      ->type_name("N")
       ->capture_default_str();
   // The duration syntax of --send-delay; at least 100 ms, so c-ares gets a try.
   auto valid_dns_timeout = [](const std::string& text) {
@@ -88,6 +94,9 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
       })
       ->type_name("DURATION")
       ->capture_default_str();
+  app.add_flag("--no-adaptive-wait", no_adaptive_wait,
+               "Wait the whole --timeout for every silent hop (upstream), instead of at most max(10 x the RTT of "
+               "a higher hop that answered, 500ms)");
   app.add_flag("--check-config", check_config, "Validate the policy file, print the result and exit");
   app.add_flag("--version", version, "Print the version and exit");
   DaemonCommand command;
@@ -105,7 +114,8 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
     return command;
   }
   options.config_path_is_default = config->count() == 0;
-  options.send_delay = *parse_send_delay(send_delay);
+  if (!send_delay.empty()) options.send_delay = *parse_send_delay(send_delay);
+  options.adaptive_wait = !no_adaptive_wait;
   options.dns_timeout = *parse_send_delay(dns_timeout);
   if (check_config) {
     try {

@@ -19,9 +19,13 @@ struct DaemonOptions {
   bool config_path_is_default = true;       // a missing default file means the defaults
   std::string http_listen;                  // enables the HTTP API there ("" = as the config says)
   bool per_trace_capture = false;           // the seed's socket pair per run instead of the shared demux
-  // Pacing between the TTLs of a run (upstream's fixed SendDelay); it sets the
-  // burst the daemon puts on the network, so the operator chooses, not the caller.
-  std::chrono::milliseconds send_delay{50};
+  // How runs pace their TTLs; it sets the burst the daemon puts on the network,
+  // so the operator chooses, not the caller. By default a window of `window`
+  // probes in flight; --send-delay selects upstream's fixed pause instead (and
+  // then the window does not apply).
+  std::optional<std::chrono::milliseconds> send_delay;
+  int window = 16;
+  bool adaptive_wait = true;  // false: every silent hop waits the whole --timeout, as upstream
   // The deadline of each forward name lookup (c-ares's tries fit inside it).
   std::chrono::milliseconds dns_timeout{5000};
 };

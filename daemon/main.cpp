@@ -108,7 +108,9 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
     ddtr::engine::EngineOptions engine_options;
     if (!options.public_ip_urls.empty()) engine_options.public_ip.urls = options.public_ip_urls;
     engine_options.shared_capture = !options.per_trace_capture;
-    engine_options.send_delay = options.send_delay;
+    engine_options.pacing.send_delay = options.send_delay;
+    engine_options.pacing.window = options.window;
+    engine_options.pacing.wait.enabled = options.adaptive_wait;
     engine_options.resolver.deadline = options.dns_timeout;
     ddtr::engine::Engine engine(std::move(engine_options));
     {

@@ -167,6 +167,7 @@ struct DaemonInfo {
   echoIdsLeased @20 :UInt32;    # ICMP echo ids leased to runs
   portsReserved @21 :UInt32;    # UDP/TCP source ports reserved for runs
   demuxRoutes @22 :UInt32;      # runs registered with the shared reply capture
+  globalProbesPerSecond @23 :Float64;  # the daemon-wide packet budget (0: none)
 }
 
 struct RoleLimits {
@@ -182,6 +183,7 @@ struct RoleLimits {
   maxConnections @9 :Int32;
   ratePerMinute @10 :Float64;
   burst @11 :Int32;
+  probesPerSecond @12 :Float64; # the packet budget of this user's traces (0: only the global one)
 }
 
 struct Usage {

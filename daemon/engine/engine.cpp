@@ -9,7 +9,8 @@ Engine::Engine(EngineOptions options)
     : work_(boost::asio::make_work_guard(io_)),
       ids_(std::make_shared<IdAllocator>()),
       demux_(options.shared_capture ? ReplyDemux::for_platform(io_) : nullptr),
-      send_delay_(options.send_delay),
+      pacing_(options.pacing),
+      budgets_(std::make_shared<ProbeBudgets>()),
       windows_driver_version_(options.windows_driver_version),
       reverse_dns_(io_),
       public_ip_(io_, std::move(options.public_ip)),
@@ -33,15 +34,18 @@ Engine::~Engine() {
   if (thread_.joinable()) thread_.join();
 }
 
-Engine::TraceId Engine::start_trace(TraceParams params, TraceObserver observer) {
+Engine::TraceId Engine::start_trace(TraceParams params, TraceObserver observer, ProbeBudget budget) {
   TraceId id = next_id_++;
-  boost::asio::post(io_, [this, id, params = std::move(params), observer = std::move(observer)]() mutable {
+  boost::asio::post(io_, [this, id, params = std::move(params), observer = std::move(observer), budget]() mutable {
     auto user_done = std::move(observer.on_done);
     observer.on_done = [this, id, user_done = std::move(user_done)](TraceOutcome outcome) {
       jobs_.erase(id);
       if (user_done) user_done(std::move(outcome));
     };
-    auto job = std::make_shared<TraceJob>(EngineContext{io_, ids_, demux_, run_ids_, reverse_dns_, public_ip_, send_delay_, windows_driver_version_, &resolver_}, std::move(params), std::move(observer));
+    auto gate = (budget.per_principal > 0 || budget.global > 0) ? budgets_->gate(budget) : nullptr;
+    auto job = std::make_shared<TraceJob>(EngineContext{io_, ids_, demux_, run_ids_, reverse_dns_, public_ip_, pacing_,
+                                                        std::move(gate), windows_driver_version_, &resolver_},
+                                          std::move(params), std::move(observer));
     jobs_.emplace(id, job);
     job->start();
   });

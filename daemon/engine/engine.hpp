@@ -26,8 +26,9 @@ struct EngineOptions {
   // One capture and one sink per family shared by every trace (where the OS
   // has it); false gives every ICMP/UDP/TCP SYN run its own, as the seed did.
   bool shared_capture = true;
-  // Pause between the TTLs of an ICMP/UDP/TCP SYN run, whatever the request says.
-  std::chrono::milliseconds send_delay{50};
+  // How ICMP/UDP/TCP SYN runs pace their TTLs, whatever the request says: a
+  // window by default, upstream's fixed pause with send_delay.
+  RunPacing pacing;
   // DD_NPMDRIVER_VERSION of the installed ddnpm.sys (Windows); 0: the build's default.
   std::uint64_t windows_driver_version = 0;
   // Forward lookups: the deadline of each, lookups in flight per principal and daemon-wide.
@@ -43,11 +44,14 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  TraceId start_trace(TraceParams params, TraceObserver observer);
+  // `budget`: the probes per second the trace's principal and the daemon may
+  // emit (0: unlimited); over it the trace is slowed, never failed.
+  TraceId start_trace(TraceParams params, TraceObserver observer, ProbeBudget budget = {});
   void cancel_trace(TraceId id);
   // Cancels every running trace; their observers get "context canceled".
   void cancel_all();
   std::size_t ids_in_use() const { return ids_->in_use(); }
+  const RunPacing& pacing() const { return pacing_; }
 
   // The probe identities runs hold now, daemon-wide; any thread.
   struct Identities {
@@ -62,7 +66,8 @@ class Engine {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::shared_ptr<IdAllocator> ids_;
   std::shared_ptr<ReplyDemux> demux_;  // engine thread only; null: per-run captures
-  std::chrono::milliseconds send_delay_;
+  RunPacing pacing_;
+  std::shared_ptr<ProbeBudgets> budgets_;  // engine thread only
   std::uint64_t windows_driver_version_;
   RunIdGenerator run_ids_;  // engine thread only
   enrich::ReverseDns reverse_dns_;  // engine thread only (after construction)

@@ -1,20 +1,43 @@
 #include "daemon/engine/parallel_run.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cerrno>
 
 namespace ddtr::engine {
+
+bool is_refused_send(const Error& error) {
+  auto err = error.sys_errno();
+  if (!err) return false;
+  switch (*err) {
+    case EPERM:         // a local filter (nftables/iptables REJECT of an output packet)
+    case ENOBUFS:       // the interface queue is full
+    case EAGAIN:        // the socket's send buffer is full
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+    case EHOSTUNREACH:  // no neighbour answered, or an unreachable route
+      return true;
+    default:
+      return false;
+  }
+}
 
 ParallelRun::ParallelRun(boost::asio::io_context& io, std::shared_ptr<ProbeChannel> channel, RunConfig config,
                          HopCallback on_hop, DoneCallback on_done)
     : io_(io),
       channel_(std::move(channel)),
-      config_(config),
+      config_(std::move(config)),
       on_hop_(std::move(on_hop)),
       on_done_(std::move(on_done)),
       send_timer_(io),
       deadline_timer_(io),
-      slots_(static_cast<std::size_t>(config.max_ttl - config.min_ttl + 1)),
-      next_ttl_(config.min_ttl) {}
+      slots_(static_cast<std::size_t>(config_.max_ttl - config_.min_ttl + 1)),
+      next_ttl_(config_.min_ttl) {
+  if (config_.window < 1) config_.window = 1;
+}
 
 void ParallelRun::start() {
   // The channel's handlers hold the run weakly: the run owns the channel.
@@ -51,70 +74,157 @@ void ParallelRun::start_probing() {
     finish(e);
     return;
   }
-  send_next();
+  pump();
 }
 
 void ParallelRun::cancel() { finish(Error(ErrorCode::Timeout, "context canceled")); }
 
-void ParallelRun::send_next() {
-  if (finished_ || dest_ttl_ || next_ttl_ > config_.max_ttl) return;
-  int ttl = next_ttl_++;
-  try {
-    slot(ttl).sent_at = channel_->send(ttl);
-  } catch (const Error& e) {
-    finish(Error(e.code(), std::string("SendProbe() failed: ") + e.what()));
-    return;
-  }
-  pending_.emplace_back(ttl, std::chrono::steady_clock::now() + config_.timeout);
-  if (pending_.size() == 1) arm_deadline_timer();
-  if (next_ttl_ <= config_.max_ttl) {
-    send_timer_.expires_after(config_.send_delay);
+bool ParallelRun::may_send() const {
+  if (finished_ || dest_ttl_ || next_ttl_ > config_.max_ttl) return false;
+  return config_.send_delay.has_value() || in_flight_ < config_.window;
+}
+
+void ParallelRun::pump() {
+  if (send_waiting_) return;
+  auto schedule = [this](Clock::duration wait) {
+    send_waiting_ = true;
+    send_timer_.expires_after(wait);
     send_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-      if (!ec) self->send_next();
+      self->send_waiting_ = false;
+      if (!ec) self->pump();
     });
+  };
+  while (may_send()) {
+    if (config_.gate && !budget_granted_) {
+      auto wait = config_.gate->reserve(Clock::now());
+      if (wait > Clock::duration::zero()) {
+        budget_granted_ = true;  // this turn is ours: spend it when the timer fires
+        schedule(wait);
+        return;
+      }
+    }
+    budget_granted_ = false;
+    send_one();
+    if (config_.send_delay && may_send()) {
+      schedule(*config_.send_delay);
+      return;
+    }
   }
+}
+
+void ParallelRun::send_one() {
+  int ttl = next_ttl_++;
+  Slot& s = slot(ttl);
+  s.sent_steady = Clock::now();
+  try {
+    s.sent_at = channel_->send(ttl);
+    ++sent_ok_;
+  } catch (const Error& e) {
+    if (!is_refused_send(e)) {
+      finish(Error(e.code(), std::string("SendProbe() failed: ") + e.what()));
+      return;
+    }
+    // Lost, as if the network had dropped it; the run fails only if no probe
+    // at all could leave (then with upstream's error).
+    if (!first_refusal_) {
+      spdlog::debug("probe send refused (TTL {}), counted as lost: {}", ttl, e.what());
+      first_refusal_ = Error(e.code(), std::string("SendProbe() failed: ") + e.what());
+    }
+    s.refused = true;
+  }
+  ++in_flight_;
+  arm_deadline_timer();
 }
 
 void ParallelRun::on_response(const probes::ProbeResponse& response, platform::WireTime received_at) {
   if (response.ttl < config_.min_ttl || response.ttl > config_.max_ttl) return;
   Slot& s = slot(response.ttl);
-  if (!s.sent_at) return;
+  // A probe given up on stays lost: its hop was already streamed as missing.
+  if (!s.sent_at || s.timed_out) return;
   // First answer per TTL wins; a destination answer replaces a router's.
   if (s.response && (s.response->is_dest || !response.is_dest)) return;
+  bool first = !s.response;
   auto rtt = received_at - *s.sent_at;
   s.rtt_ms = std::chrono::duration<double, std::milli>(rtt).count();
   if (s.rtt_ms <= 0) s.rtt_ms = 1e-6;  // clock stepped backwards; 0 would read as "lost"
   s.response = response;
+  if (first) --in_flight_;
   if (response.is_dest && (!dest_ttl_ || response.ttl < *dest_ttl_)) {
     dest_ttl_ = response.ttl;
     send_timer_.cancel();  // the destination answered: no deeper probes
   }
   on_hop_(RunHop{response.ttl, response.ip, s.rtt_ms, response.is_dest});
+  // A higher answer shortens the lower TTLs' waits; a freed slot sends the next.
+  arm_deadline_timer();
+  pump();
+}
+
+// The deadline of every probe still waiting, lowest TTL last: walking down,
+// the nearest higher TTL that answered is the one whose RTT bounds the wait.
+template <typename Visit>
+static void for_each_waiting(int min_ttl, int top_ttl, const AdaptiveWait& wait, std::chrono::milliseconds timeout,
+                             const auto& slot_of, Visit visit) {
+  std::optional<double> nearer_rtt_ms;
+  for (int ttl = top_ttl; ttl >= min_ttl; --ttl) {
+    const auto& s = slot_of(ttl);
+    if (s.response) {
+      nearer_rtt_ms = s.rtt_ms;
+      continue;
+    }
+    if (!s.sent() || s.timed_out) continue;
+    auto limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeout);
+    if (s.refused) {
+      limit = {};
+    } else if (wait.enabled && nearer_rtt_ms) {
+      auto adaptive = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double, std::milli>(wait.near * *nearer_rtt_ms));
+      limit = std::min(limit, std::max(adaptive, std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait.floor)));
+    }
+    visit(ttl, s.sent_steady + limit);
+  }
 }
 
 void ParallelRun::arm_deadline_timer() {
-  if (pending_.empty() || finished_) return;
-  deadline_timer_.expires_at(pending_.front().second);
+  if (finished_) return;
+  std::optional<Clock::time_point> earliest;
+  for_each_waiting(config_.min_ttl, next_ttl_ - 1, config_.wait, config_.timeout,
+                   [this](int ttl) -> const Slot& { return slot(ttl); },
+                   [&earliest](int, Clock::time_point at) {
+                     if (!earliest || at < *earliest) earliest = at;
+                   });
+  // Re-armed only to fire sooner: an answer usually moves the earliest deadline
+  // later, and a timer that fires early just finds nothing due and re-arms.
+  // Each re-arm of the loop's earliest timer costs a timerfd_settime() per
+  // probe answered, which 1000 concurrent traces pay a thousand times over.
+  if (!earliest || (deadline_armed_ && *deadline_armed_ <= *earliest)) return;
+  deadline_armed_ = earliest;
+  deadline_timer_.expires_at(*earliest);
   deadline_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     if (!ec) self->expire_probes();
   });
 }
 
+// Also Slot::timed_out for probes given up on by the adaptive wait: for the
+// result both are a hop that did not answer.
 void ParallelRun::expire_probes() {
   if (finished_) return;
-  auto now = std::chrono::steady_clock::now();
-  while (!pending_.empty() && pending_.front().second <= now) {
-    int ttl = pending_.front().first;
-    pending_.pop_front();
-    Slot& s = slot(ttl);
-    if (!s.response && (!dest_ttl_ || ttl < *dest_ttl_)) {
-      s.timed_out = true;
-      on_hop_(RunHop{ttl, std::nullopt, 0, false});
-    } else if (!s.response) {
-      s.timed_out = true;
-    }
+  deadline_armed_.reset();
+  auto now = Clock::now();
+  std::vector<int> expired;
+  for_each_waiting(config_.min_ttl, next_ttl_ - 1, config_.wait, config_.timeout,
+                   [this](int ttl) -> const Slot& { return slot(ttl); },
+                   [&expired, now](int ttl, Clock::time_point at) {
+                     if (at <= now) expired.push_back(ttl);
+                   });
+  std::reverse(expired.begin(), expired.end());  // stream in TTL order
+  for (int ttl : expired) {
+    slot(ttl).timed_out = true;
+    --in_flight_;
+    // A TTL above the destination is no hop of the result: not streamed.
+    if (!dest_ttl_ || ttl < *dest_ttl_) on_hop_(RunHop{ttl, std::nullopt, 0, false});
   }
   check_complete();
+  pump();
   arm_deadline_timer();
 }
 
@@ -124,6 +234,10 @@ void ParallelRun::check_complete() {
   if (!dest_ttl_ && next_ttl_ <= config_.max_ttl) return;  // still sending
   for (int ttl = config_.min_ttl; ttl <= last; ++ttl) {
     if (!slot(ttl).resolved()) return;
+  }
+  if (sent_ok_ == 0 && first_refusal_) {
+    finish(*first_refusal_);
+    return;
   }
   finish(std::nullopt);
 }

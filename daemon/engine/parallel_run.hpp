@@ -1,30 +1,62 @@
-// One traceroute run: probes for TTL min..max sent SendDelay apart, replies fed
-// to the probe strategy, first answer per TTL kept (a destination answer
-// replaces an earlier router answer). Unlike upstream, the run ends as soon as
-// the answer is complete: the destination answered and every lower TTL either
-// answered or timed out (each probe has its own timeout from its send time).
+// One traceroute run: probes for TTL min..max, replies fed to the probe
+// strategy, first answer per TTL kept (a destination answer replaces an earlier
+// router answer). Unlike upstream, the run ends as soon as the answer is
+// complete: the destination answered and every lower TTL either answered or
+// was given up on.
+//
+// Pacing: by default a window of `window` probes in flight, the next TTL sent
+// as soon as one resolves (answer, timeout or refused send), so a path of up
+// to `window` hops costs one round trip and a longer one never floods. With
+// `send_delay` set, upstream's fixed pacing instead (one TTL per delay, no
+// window). Either way each send first takes its turn from the packet budget's
+// gate, if any.
+//
+// Waiting: each probe waits at most `timeout` from its send. With the adaptive
+// wait on (traceroute's -w MAX,HERE,NEAR), once a higher TTL has answered, a
+// lower one still silent waits at most max(near x that reply's RTT, floor).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <variant>
 #include <vector>
 
+#include "daemon/engine/probe_budget.hpp"
 #include "daemon/engine/probe_channel.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::engine {
 
+struct AdaptiveWait {
+  bool enabled = true;
+  double near = 10;
+  // Routers answer from a control plane slower than the path that forwards
+  // (see docs/deviations.md): a hop may answer well after the destination.
+  std::chrono::milliseconds floor{500};
+};
+
+inline constexpr int kDefaultWindow = 16;
+
+// How the daemon paces runs (its flags); SACK keeps upstream's fixed 10 ms.
+struct RunPacing {
+  std::optional<std::chrono::milliseconds> send_delay;  // set: fixed pacing, the window does not apply
+  int window = kDefaultWindow;
+  AdaptiveWait wait{};
+};
+
 struct RunConfig {
   int min_ttl = 1;
   int max_ttl = 30;
-  std::chrono::milliseconds send_delay{50};
+  // Set: upstream's fixed pacing (one TTL per delay, no window). Unset: the window.
+  std::optional<std::chrono::milliseconds> send_delay;
   std::chrono::milliseconds timeout{3000};  // per probe, from its send
+  int window = kDefaultWindow;
+  AdaptiveWait wait{};
+  std::shared_ptr<ProbeGate> gate;  // the packet budget; null: none
 };
 
 struct RunHop {
@@ -39,6 +71,10 @@ struct RunHop {
 using RunOutcome = std::vector<RunHop>;
 using RunResult = std::variant<RunOutcome, Error>;
 
+// A send the host refused (a local filter, a full queue, no route): the probe
+// is lost, the run goes on.
+bool is_refused_send(const Error& error);
+
 class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
  public:
   using HopCallback = std::function<void(const RunHop&)>;
@@ -52,22 +88,31 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   void cancel();
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Slot {
     std::optional<platform::WireTime> sent_at;
+    Clock::time_point sent_steady{};
     std::optional<probes::ProbeResponse> response;
     double rtt_ms = 0;
     bool timed_out = false;
+    bool refused = false;
+    bool sent() const { return sent_at.has_value() || refused; }
     bool resolved() const { return response.has_value() || timed_out; }
   };
 
   void start_probing();
-  void send_next();
+  // Sends what the pacing allows now, and schedules the rest.
+  void pump();
+  bool may_send() const;
+  void send_one();
   void on_response(const probes::ProbeResponse& response, platform::WireTime received_at);
+  Clock::time_point deadline(int ttl) const;
   void arm_deadline_timer();
   void expire_probes();
   void check_complete();
   void finish(std::optional<Error> error);
   Slot& slot(int ttl) { return slots_[static_cast<std::size_t>(ttl - config_.min_ttl)]; }
+  const Slot& slot(int ttl) const { return slots_[static_cast<std::size_t>(ttl - config_.min_ttl)]; }
 
   boost::asio::io_context& io_;
   std::shared_ptr<ProbeChannel> channel_;
@@ -77,11 +122,14 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
 
   boost::asio::steady_timer send_timer_;
   boost::asio::steady_timer deadline_timer_;
+  std::optional<Clock::time_point> deadline_armed_;
   std::vector<Slot> slots_;
-  // Probes waiting for an answer, in send order; their deadlines are therefore
-  // in order too, so expiry is O(1) per probe.
-  std::deque<std::pair<int, std::chrono::steady_clock::time_point>> pending_;
   int next_ttl_;
+  int in_flight_ = 0;         // sent, not yet resolved
+  bool send_waiting_ = false;  // a send is scheduled (fixed pacing or the budget's turn)
+  bool budget_granted_ = false;  // the next send already has its turn
+  int sent_ok_ = 0;
+  std::optional<Error> first_refusal_;
   std::optional<int> dest_ttl_;
   bool finished_ = false;
 };

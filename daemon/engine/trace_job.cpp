@@ -169,10 +169,17 @@ std::shared_ptr<ParallelRun> TraceJob::make_run(const TraceParams& params, int m
                                      platform::CaptureChoice{params.use_windows_driver, context_.windows_driver_version},
                                      target_, min_ttl, *context_.ids, context_.demux);
   // SACK's send delay is fixed at 10 ms upstream. Otherwise the daemon's
-  // --send-delay, not the request's delay (which the Go CLI fixes at 50 ms):
-  // the pacing is the burst put on the network, the operator's call.
-  RunConfig run_config{min_ttl, params.max_ttl, sack ? std::chrono::milliseconds(10) : context_.send_delay,
-                       std::chrono::milliseconds(params.timeout_ms)};
+  // pacing (the window, or --send-delay), not the request's delay (which the
+  // Go CLI fixes at 50 ms): the pacing is the burst put on the network, the
+  // operator's call.
+  RunConfig run_config;
+  run_config.min_ttl = min_ttl;
+  run_config.max_ttl = params.max_ttl;
+  run_config.send_delay = sack ? std::optional(std::chrono::milliseconds(10)) : context_.pacing.send_delay;
+  run_config.timeout = std::chrono::milliseconds(params.timeout_ms);
+  run_config.window = context_.pacing.window;
+  run_config.wait = context_.pacing.wait;
+  run_config.gate = context_.gate;
   // The identities (echo id lease, reserved port) live as long as the run's
   // done callback, i.e. until the run ends.
   return std::make_shared<ParallelRun>(

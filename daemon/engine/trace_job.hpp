@@ -46,7 +46,8 @@ struct EngineContext {
   RunIdGenerator& run_ids;
   enrich::ReverseDns& reverse_dns;
   enrich::PublicIp& public_ip;
-  std::chrono::milliseconds send_delay{50};  // the daemon's --send-delay
+  RunPacing pacing;                          // the daemon's --send-delay, --window, --no-adaptive-wait
+  std::shared_ptr<ProbeGate> gate;           // this trace's packet budget; null: none
   std::uint64_t windows_driver_version = 0;  // the daemon's --windows-driver-version (0: default)
   TargetResolver* resolver = nullptr;        // the daemon's forward lookups (required)
 };

@@ -205,7 +205,10 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
   std::weak_ptr<Call::State> weak = state;
   // Runs once admission gives the request a slot: now, or when one frees.
   bool wants_hops = static_cast<bool>(state->on_hop);
-  auto start = [&engine, mailbox, weak, rules, role, wants_hops, principal = caller.principal]() {
+  // The packet budget travels with the trace: the engine paces its probes by it.
+  engine::ProbeBudget budget{caller.principal, rules->limits(role.role).probes_per_second,
+                             rules->config().global_probes_per_second};
+  auto start = [&engine, mailbox, weak, rules, role, wants_hops, budget, principal = caller.principal]() {
     auto state = weak.lock();
     if (!state || state->done) return;
     state->audit.queued_ms = ms_between(state->arrived, Clock::now());
@@ -247,7 +250,7 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
       passed = true;
       record();
     };
-    state->engine_id = engine.start_trace(state->audit.params, std::move(observer));
+    state->engine_id = engine.start_trace(state->audit.params, std::move(observer), budget);
   };
 
   try {

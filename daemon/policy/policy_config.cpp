@@ -149,7 +149,9 @@ void read_role_limits(const json& value, const std::string& path, RoleLimits& li
        {"max_connections", integer(limits.max_connections, 0, 100'000)},
        {"rate_per_minute",
         [&](const json& v, const std::string& p) { limits.rate_per_minute = read_number(v, p, 0, 1e9); }},
-       {"burst", integer(limits.burst, 0, 1'000'000)}});
+       {"burst", integer(limits.burst, 0, 1'000'000)},
+       {"probes_per_second",
+        [&](const json& v, const std::string& p) { limits.probes_per_second = read_number(v, p, 0, 1e7); }}});
   if (limits.min_timeout_ms > limits.max_timeout_ms) fail(path, "min_timeout_ms is above max_timeout_ms");
 }
 
@@ -381,6 +383,9 @@ PolicyConfig parse_policy_config(std::string_view json_text) {
                          [&](const json& v, const std::string& p) { config.refusal_burst = read_int(v, p, 0, 1'000'000); }},
                         {"refusals_per_minute", [&](const json& v, const std::string& p) {
                            config.refusals_per_minute = read_number(v, p, 0, 1e6);
+                         }},
+                        {"probes_per_second", [&](const json& v, const std::string& p) {
+                           config.global_probes_per_second = read_number(v, p, 0, 1e7);
                          }}});
         }},
        {"destinations",

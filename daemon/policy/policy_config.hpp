@@ -79,6 +79,7 @@ struct PolicyConfig {
   // per minute is (RefusalBudget); the refused caller is answered either way.
   int refusal_burst = 20;
   double refusals_per_minute = 10;
+  double global_probes_per_second = 10'000;  // the packet budget of the whole daemon; 0 = no bound
   std::vector<Cidr> allow{Cidr::parse("0.0.0.0/0"), Cidr::parse("::/0")};
   std::vector<Cidr> deny;  // in addition to the defaults
   bool default_deny = true;

@@ -26,6 +26,7 @@ RoleLimits default_limits(Role role) {
       limits.max_connections = 1024;
       limits.rate_per_minute = 6000;
       limits.burst = 1000;
+      limits.probes_per_second = 5000;
       break;
     case Role::User:
       break;
@@ -35,6 +36,7 @@ RoleLimits default_limits(Role role) {
       limits.max_connections = 4;  // enough to ask `doctor` why
       limits.rate_per_minute = 0;
       limits.burst = 0;
+      limits.probes_per_second = 0;  // no trace may start anyway
       break;
   }
   return limits;

@@ -34,6 +34,9 @@ struct RoleLimits {
   int max_connections = 32;     // open connections to the daemon
   double rate_per_minute = 60;  // token bucket refill
   int burst = 30;               // token bucket size
+  // Probes per second this role's traces may emit, per user (the packet
+  // budget: a user over it is slowed, never failed); 0 = no bound but the global one.
+  double probes_per_second = 100;
 };
 
 RoleLimits default_limits(Role role);

@@ -140,6 +140,7 @@ kj::Promise<void> TracerImpl::info(InfoContext context) {
   out.setMaxConnections(limits.max_connections);
   out.setRatePerMinute(limits.rate_per_minute);
   out.setBurst(limits.burst);
+  out.setProbesPerSecond(limits.probes_per_second);
   auto& admission = policy.admission();
   auto usage = admission.usage(policy::principal_key(who_), limits);
   auto used = info.initUsage();
@@ -156,6 +157,7 @@ kj::Promise<void> TracerImpl::info(InfoContext context) {
   info.setAuditLogHealthy(policy.audit().healthy());
   info.setRunningTraces(static_cast<uint32_t>(admission.running()));
   info.setQueuedTraces(static_cast<uint32_t>(admission.queued()));
+  info.setGlobalProbesPerSecond(policy.rules()->config().global_probes_per_second);
   // Daemon-wide counts like the two above, so every caller sees them.
   auto identities = daemon_.gateway.engine_identities();
   info.setEchoIdsLeased(static_cast<uint32_t>(identities.echo_ids));

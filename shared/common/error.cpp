@@ -54,7 +54,7 @@ void throw_errno(std::string_view what, int err) {
   std::string message(what);
   message += ": ";
   message += std::strerror(err);
-  throw Error(error_code_from_errno(err), std::move(message));
+  throw Error(error_code_from_errno(err), std::move(message)).with_errno(err);
 }
 
 }  // namespace ddtr

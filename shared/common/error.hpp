@@ -50,9 +50,18 @@ class Error : public std::runtime_error {
   }
   bool is_not_supported() const noexcept { return not_supported_; }
 
+  // The errno a system call failed with (throw_errno sets it), for callers
+  // that treat some failures as data (a refused probe send is a lost probe).
+  std::optional<int> sys_errno() const noexcept { return sys_errno_; }
+  Error& with_errno(int err) {
+    sys_errno_ = err;
+    return *this;
+  }
+
  private:
   ErrorCode code_;
   bool not_supported_ = false;
+  std::optional<int> sys_errno_;
 };
 
 // Throws Error("<what>: <strerror(err)>") with the code the errno maps to.

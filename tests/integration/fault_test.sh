@@ -53,11 +53,11 @@ cat >"$work/daemon.json" <<EOF2
 }
 EOF2
 
-start_daemon() {  # returns once this daemon says it listens (a killed one leaves its socket file behind)
+start_daemon() {  # start_daemon [FLAGS...]: returns once this daemon says it listens (a killed one leaves its socket file behind)
   local before
   before=$(log_count 'datadog-tracerouted .* listening on ')
   ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
-    --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
+    --config "$work/daemon.json" "$@" >>"$work/daemon.log" 2>&1 &
   daemon_pid=$!
   for _ in $(seq 100); do
     (( $(log_count 'datadog-tracerouted .* listening on ') > before )) && [[ -S $socket ]] && return 0
@@ -66,6 +66,11 @@ start_daemon() {  # returns once this daemon says it listens (a killed one leave
   return 1
 }
 alive() { kill -0 "$daemon_pid" 2>/dev/null; }
+restart_daemon() {  # restart_daemon [FLAGS...]: a clean stop, then start_daemon FLAGS
+  kill -TERM "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null
+  rm -f "$socket"
+  start_daemon "$@"
+}
 
 trace() {  # trace NAME ARGS...: $work/NAME.{json,err,rc}; a client that hangs 60 s is killed (rc 124)
   local name=$1; shift
@@ -217,20 +222,26 @@ check "forged: 198.51.100.99 (the forger's source) is in no trace" \
 check "forged: daemon alive" alive
 
 # --- (e) reordered replies: the farther routers' answers overtake the nearer ones' ----------------------
-# Router 1 drops what it would forward from link 2 to the client, and a tap on
-# link 2 sends it on itself: router 2's answers 600 ms late, router 3's 300 ms
-# late, the destination's at once. Probes leave 50 ms apart, so each run's
-# replies arrive destination first, then router 3, then router 2, and seven
+# Router 1 drops router 2's and 3's answers it would forward from link 2 to the
+# client, and a tap on link 2 sends them on itself: router 2's 600 ms late,
+# router 3's 300 ms late. The destination's go through at once, by the kernel
+# (the tap's copy comes after and is ignored as a duplicate): a user-space
+# helper starved of CPU must not delay them. A run's probes leave together (the window),
+# so its replies arrive destination first, then router 3, then router 2, and seven
 # concurrent traces (ICMP, UDP, TCP; IPv4 and IPv6) interleave theirs. Every hop must still be
-# its own router, and its rtt must carry its own injected delay.
+# its own router, and its rtt must carry its own injected delay. The delays are
+# far beyond any adaptive window (10 x the destination's ~1 ms, floor 500 ms)
+# on purpose: this part runs with the adaptive wait off (upstream's full
+# timeout); part (e2) below shows the window itself.
+check "reordered: daemon restarted with --no-adaptive-wait" restart_daemon --no-adaptive-wait
 reorder_delay2=600 reorder_delay3=300
 read -r hop2_6 hop3_6 <<<"$(cut -d' ' -f2,3 <<<"$hops6")"
 ip netns exec "${prefix}r1" nft -f - <<NFT
 table inet reorder {
   chain forward {
     type filter hook forward priority 0; policy accept;
-    iifname "${prefix}l2a" ip daddr 192.0.2.5 drop
-    iifname "${prefix}l2a" ip6 daddr 2001:db8:1:1::1 drop
+    iifname "${prefix}l2a" ip daddr 192.0.2.5 ip saddr { $hop2, $hop3 } drop
+    iifname "${prefix}l2a" ip6 daddr 2001:db8:1:1::1 ip6 saddr { $hop2_6, $hop3_6 } drop
   }
 }
 NFT
@@ -282,6 +293,55 @@ passed=$(( passed + $(grep -c '^ok - ' <<<"$rtt_checks" || true) ))
 failed=$(( failed + $(grep -c '^not ok - ' <<<"$rtt_checks" || true) ))
 check "reordered: fourteen runs' rtts judged" test "$(grep -c ' - reorder' <<<"$rtt_checks")" = 14
 check "reordered: daemon alive" alive
+
+# --- (e2) the adaptive wait: a late hop inside its window kept, one beyond it lost -----------------------
+# The daemon at its defaults again. Router 2 answers 50 ms late (inside its
+# window: max(10 x the destination's ~1 ms RTT, the 500 ms floor), with room for
+# the tap's own latency on a busy machine), router 3 1500 ms late (beyond it, but
+# inside the 2.5 s --timeout: upstream would keep it). The destination's
+# answers pass at once, as in (e).
+check "adaptive: daemon restarted at its defaults" restart_daemon
+late_in=50 late_out=1500
+ip netns exec "${prefix}r1" nft -f - <<NFT
+table inet reorder {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    iifname "${prefix}l2a" ip daddr 192.0.2.5 ip saddr { $hop2, $hop3 } drop
+  }
+}
+NFT
+ip netns exec "${prefix}r1" /usr/bin/python3 "$faults" delay "${prefix}l2a" 192.0.2.5 \
+  "$work/adaptive.count" "$hop2=$late_in" "$hop3=$late_out" &
+helper_pids+=($!)
+for _ in $(seq 50); do [[ -s $work/adaptive.count ]] && break; sleep 0.1; done
+tracers=()
+trace adaptive_icmp --proto icmp -q 2 -Q 0 --timeout 2500 -m 8 203.0.113.5 & tracers+=($!)
+trace adaptive_udp --proto udp -q 2 -Q 0 --timeout 2500 -m 8 203.0.113.5 & tracers+=($!)
+wait "${tracers[@]}"
+kill "${helper_pids[-1]}"; wait "${helper_pids[-1]}" 2>/dev/null
+ip netns exec "${prefix}r1" nft delete table inet reorder
+for name in adaptive_icmp adaptive_udp; do
+  check "$name: exits 0" test "$(cat "$work/$name.rc")" = 0
+  adaptive_checks=$(python3 - "$work/$name.json" "$name" "$hop1" "$hop2" "$dest" "$late_in" <<'PY'
+import json, sys
+path, name, hop1, hop2, dest, late_in = sys.argv[1:7]
+doc = json.load(open(path))
+for n, run in enumerate(doc["traceroute"]["runs"], 1):
+    h = {x["ttl"]: x for x in run["hops"]}
+    ok = (sorted(h) == [1, 2, 3, 4] and h[1]["ip_address"] == hop1
+          and h[2]["ip_address"] == hop2 and h[2]["rtt"] >= 0.9 * float(late_in)
+          and h[3]["ip_address"] == "" and h[3]["rtt"] == 0
+          and h[4]["ip_address"] == dest and h[4]["reachable"])
+    print(("ok" if ok else "not ok") + f" - {name} run {n}: router 2 (late, inside its window) kept, router 3 "
+          "(beyond it) lost: " + " ".join(f"ttl {t} {x['ip_address'] or '*'} {x['rtt']:.1f} ms" for t, x in sorted(h.items())))
+PY
+)
+  echo "$adaptive_checks"
+  passed=$(( passed + $(grep -c '^ok - ' <<<"$adaptive_checks" || true) ))
+  failed=$(( failed + $(grep -c '^not ok - ' <<<"$adaptive_checks" || true) ))
+  check "$name: two runs judged" test "$(grep -c ' - adaptive' <<<"$adaptive_checks")" = 2
+done
+check "adaptive: daemon alive" alive
 
 # --- (h) 20 % loss: router 2 drops a fifth of what it forwards, during concurrent traces ---------------
 # Lost probes and lost answers past router 2 must show as lost hops (no address,

@@ -181,6 +181,11 @@ def delay(iface, clients, count_file, rules):
     pending = []  # (due, order, version, destination, packet), a heap: equal delays keep their arrival order
     order = delayed = passed = 0
     write_count(count_file, "0 0")
+    # The count is written when idle or every 100 ms, not per packet: a burst of
+    # replies (a run's whole window at once) must not queue behind file writes,
+    # or every reply would leave later than its delay says.
+    written = time.monotonic()
+    dirty = False
     while running:
         now = time.monotonic()
         while pending and pending[0][0] <= now:
@@ -189,10 +194,16 @@ def delay(iface, clients, count_file, rules):
                 raw[version].sendto(pkt, (dst, 0))
             except OSError:
                 pass
+        if dirty and now - written >= 0.1:
+            write_count(count_file, f"{delayed} {passed}")
+            written, dirty = now, False
         sniff.settimeout(max(0.0005, pending[0][0] - now) if pending else 0.05)
         try:
             frame, addr = sniff.recvfrom(65535)
         except (socket.timeout, InterruptedError):
+            if dirty:
+                write_count(count_file, f"{delayed} {passed}")
+                written, dirty = time.monotonic(), False
             continue
         ip = frame[14:]
         if addr[2] == PACKET_OUTGOING or len(ip) < 20:
@@ -220,7 +231,8 @@ def delay(iface, clients, count_file, rules):
             delayed += 1
         else:
             passed += 1
-        write_count(count_file, f"{delayed} {passed}")
+        dirty = True
+    write_count(count_file, f"{delayed} {passed}")
     for _, _, version, dst, pkt in sorted(pending):  # nothing is lost when told to stop
         try:
             raw[version].sendto(pkt, (dst, 0))

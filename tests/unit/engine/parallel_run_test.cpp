@@ -1,13 +1,16 @@
 // ParallelRun against an in-memory network: a fake sink that "delivers" each
 // probe to a scripted responder, a fake source fed by it. Real Asio timers, no
 // sockets, so the run's state machine (first answer wins, destination replaces a
-// router, early completion, per-probe timeouts, cancellation) is tested alone.
+// router, early completion, per-probe timeouts, cancellation, the window, the
+// adaptive wait, refused sends, the packet budget) is tested alone.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
+#include <algorithm>
+#include <cerrno>
 #include <map>
 
 #include "daemon/engine/parallel_run.hpp"
@@ -40,6 +43,8 @@ struct Network {
   // ttl -> replies to deliver after a delay.
   std::function<std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>>(int)> responder;
   std::vector<int> sent;
+  std::vector<std::chrono::steady_clock::time_point> sent_times;
+  std::map<int, int> refuse;  // ttl -> errno its send fails with
   std::vector<std::unique_ptr<boost::asio::steady_timer>> timers;
 
   void deliver(std::vector<std::uint8_t> reply) {
@@ -83,6 +88,10 @@ class FakeSink : public platform::PacketSink {
   explicit FakeSink(Network& net) : net_(net) {}
   platform::WireTime write_to(std::span<const std::uint8_t> packet, const Endpoint&) override {
     int ttl = packet[0];
+    net_.sent_times.push_back(std::chrono::steady_clock::now());
+    if (auto it = net_.refuse.find(ttl); it != net_.refuse.end()) {
+      throw Error(error_code_from_errno(it->second), "failed to send packet").with_errno(it->second);
+    }
     net_.sent.push_back(ttl);
     for (auto& [delay, reply] : net_.responder(ttl)) {
       auto timer = std::make_unique<boost::asio::steady_timer>(net_.io, delay);
@@ -121,6 +130,16 @@ Outcome run(Network& net, RunConfig config, std::function<void(ParallelRun&)> po
   return out;
 }
 
+// Upstream's fixed pacing: one TTL per `delay`, no window.
+RunConfig fixed(int min_ttl, int max_ttl, std::chrono::milliseconds delay, std::chrono::milliseconds timeout) {
+  RunConfig config;
+  config.min_ttl = min_ttl;
+  config.max_ttl = max_ttl;
+  config.send_delay = delay;
+  config.timeout = timeout;
+  return config;
+}
+
 std::vector<std::uint8_t> reply(int ttl, int router, bool dest) {
   return {static_cast<std::uint8_t>(ttl), static_cast<std::uint8_t>(router), static_cast<std::uint8_t>(dest)};
 }
@@ -133,7 +152,7 @@ TEST(ParallelRun, StopsAtDestinationAndEndsWithoutWaitingForTimeouts) {
     r.emplace_back(5ms, ttl < 4 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
     return r;
   };
-  auto out = run(net, RunConfig{1, 30, 20ms, 3000ms});
+  auto out = run(net, fixed(1, 30, 20ms, 3000ms));
   ASSERT_TRUE(out.result);
   auto& hops = std::get<RunOutcome>(*out.result);
   ASSERT_EQ(hops.size(), 4u);
@@ -159,7 +178,7 @@ TEST(ParallelRun, SilentHopTimesOutAndIsStreamedAsMissing) {
     r.emplace_back(2ms, ttl < 3 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
     return r;
   };
-  auto out = run(net, RunConfig{1, 10, 5ms, 200ms});
+  auto out = run(net, fixed(1, 10, 5ms, 200ms));
   auto& hops = std::get<RunOutcome>(*out.result);
   ASSERT_EQ(hops.size(), 3u);
   EXPECT_FALSE(hops[1].ip.has_value());
@@ -185,7 +204,7 @@ TEST(ParallelRun, FirstAnswerWinsButDestinationReplacesRouter) {
     }
     return r;
   };
-  auto out = run(net, RunConfig{1, 2, 1ms, 200ms});
+  auto out = run(net, fixed(1, 2, 1ms, 200ms));
   auto& hops = std::get<RunOutcome>(*out.result);
   ASSERT_EQ(hops.size(), 2u);
   EXPECT_EQ(hops[0].ip->to_string(), "192.0.2.1");
@@ -204,7 +223,7 @@ TEST(ParallelRun, CutsAtTheLowestDestinationTtl) {
     if (ttl == 4) r.emplace_back(1ms, reply(4, 0, true));
     return r;
   };
-  auto out = run(net, RunConfig{1, 10, 1ms, 500ms});
+  auto out = run(net, fixed(1, 10, 1ms, 500ms));
   auto& hops = std::get<RunOutcome>(*out.result);
   ASSERT_EQ(hops.size(), 3u);
   EXPECT_TRUE(hops[2].is_dest);
@@ -218,7 +237,7 @@ TEST(ParallelRun, UnreachedDestinationKeepsEveryTtl) {
     if (ttl <= 2) r.emplace_back(1ms, reply(ttl, ttl, false));
     return r;
   };
-  auto out = run(net, RunConfig{1, 5, 1ms, 50ms});
+  auto out = run(net, fixed(1, 5, 1ms, 50ms));
   auto& hops = std::get<RunOutcome>(*out.result);
   ASSERT_EQ(hops.size(), 5u);
   EXPECT_EQ(net.sent.size(), 5u);
@@ -235,7 +254,7 @@ TEST(ParallelRun, RepliesForUnsentOrOutOfRangeTtlsAreIgnored) {
     r.emplace_back(3ms, reply(ttl, 0, true));
     return r;
   };
-  auto out = run(net, RunConfig{1, 1, 1ms, 100ms});
+  auto out = run(net, fixed(1, 1, 1ms, 100ms));
   auto& hops = std::get<RunOutcome>(*out.result);
   ASSERT_EQ(hops.size(), 1u);
   EXPECT_EQ(hops[0].ip->to_string(), "203.0.113.5");
@@ -245,12 +264,288 @@ TEST(ParallelRun, CancelEndsWithContextCanceled) {
   boost::asio::io_context io;
   Network net(io);
   net.responder = [](int) { return std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>>{}; };
-  auto out = run(net, RunConfig{1, 30, 50ms, 3000ms}, [](ParallelRun& r) { r.cancel(); });
+  auto out = run(net, fixed(1, 30, 50ms, 3000ms), [](ParallelRun& r) { r.cancel(); });
   ASSERT_TRUE(out.result);
   auto* error = std::get_if<Error>(&*out.result);
   ASSERT_NE(error, nullptr);
   EXPECT_EQ(error->code(), ErrorCode::Timeout);
   EXPECT_STREQ(error->what(), "context canceled");
+}
+
+// ---- The window, the adaptive wait, refused sends, the packet budget ----
+
+using Replies = std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>>;
+
+RunConfig windowed(int max_ttl, std::chrono::milliseconds timeout, int window = kDefaultWindow,
+                   std::chrono::milliseconds floor = 500ms) {
+  RunConfig config;
+  config.max_ttl = max_ttl;
+  config.timeout = timeout;
+  config.window = window;
+  config.wait.floor = floor;
+  return config;
+}
+
+const RunOutcome& hops_of(const Outcome& out) {
+  if (auto* error = std::get_if<Error>(&*out.result)) ADD_FAILURE() << error->what();
+  return std::get<RunOutcome>(*out.result);
+}
+
+TEST(RunWindow, KeepsAtMostWindowProbesInFlight) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.responder = [](int) { return Replies{}; };  // every hop silent
+  auto out = run(net, windowed(8, 300ms, 4));
+  ASSERT_EQ(net.sent.size(), 8u);
+  // The first four leave together; the fifth only once the first was given
+  // up on (a lower bound: a timer never fires early).
+  EXPECT_GE(net.sent_times[4] - net.sent_times[0], 300ms);
+  EXPECT_EQ(hops_of(out).size(), 8u);
+}
+
+TEST(RunWindow, PathWithinTheWindowLeavesInOneBurst) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.responder = [](int ttl) {
+    Replies r;
+    r.emplace_back(20ms, ttl < 9 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+    return r;
+  };
+  auto out = run(net, windowed(30, 3000ms));
+  auto& hops = hops_of(out);
+  ASSERT_EQ(hops.size(), 9u);
+  EXPECT_TRUE(hops[8].is_dest);
+  // All 16 TTLs of the window left before the first answer came back.
+  ASSERT_GE(net.sent.size(), 16u);
+  EXPECT_LT(net.sent_times[15] - net.sent_times[0], 20ms);
+}
+
+TEST(RunWindow, NextTtlLeavesAsASlotFrees) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.responder = [](int ttl) {
+    Replies r;
+    r.emplace_back(5ms, ttl < 6 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+    return r;
+  };
+  auto out = run(net, windowed(30, 3000ms, 2));
+  auto& hops = hops_of(out);
+  ASSERT_EQ(hops.size(), 6u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(hops[i].ip->to_string(), "192.0.2." + std::to_string(i + 1));
+  EXPECT_TRUE(hops[5].is_dest);
+  // Never more than two ahead: TTL 6 (the destination) was among the last sent.
+  EXPECT_LE(net.sent.size(), 7u);
+}
+
+TEST(RunWindow, AnswersInEveryOrderGiveTheSameHops) {
+  std::vector<int> order{1, 2, 3, 4};  // the rank of each TTL's answer time
+  do {
+    boost::asio::io_context io;
+    Network net(io);
+    net.responder = [order](int ttl) {
+      Replies r;
+      if (ttl > 4) return r;
+      auto delay = std::chrono::milliseconds(4 * order[static_cast<std::size_t>(ttl - 1)]);
+      r.emplace_back(delay, ttl < 4 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+      return r;
+    };
+    auto out = run(net, windowed(30, 3000ms));
+    auto& hops = hops_of(out);
+    ASSERT_EQ(hops.size(), 4u);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(hops[i].ip->to_string(), "192.0.2." + std::to_string(i + 1));
+    EXPECT_TRUE(hops[3].is_dest);
+    std::size_t missing = std::count_if(out.streamed.begin(), out.streamed.end(), [](auto& h) { return !h.ip; });
+    EXPECT_EQ(missing, 0u);
+  } while (std::next_permutation(order.begin(), order.end()));
+}
+
+TEST(AdaptiveWait, SilentHopBelowTheDestinationIsNotWaitedForTheWholeTimeout) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.responder = [](int ttl) {
+    Replies r;
+    if (ttl == 2) return r;  // silent router
+    r.emplace_back(5ms, ttl < 4 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+    return r;
+  };
+  auto out = run(net, windowed(30, 60'000ms, kDefaultWindow, 100ms));
+  auto& hops = hops_of(out);
+  ASSERT_EQ(hops.size(), 4u);
+  EXPECT_FALSE(hops[1].ip.has_value());
+  EXPECT_TRUE(hops[3].is_dest);
+  EXPECT_GE(out.took, 100ms);  // the floor, at least
+  EXPECT_LT(out.took, 30'000ms);  // generous: far below the 60 s timeout
+}
+
+TEST(AdaptiveWait, TtlAboveTheDestinationIsNeverWaitedFor) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.responder = [](int ttl) {
+    Replies r;
+    if (ttl <= 3) r.emplace_back(5ms, ttl < 3 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+    return r;  // TTLs 4..16 left in the same burst and never answer
+  };
+  auto out = run(net, windowed(30, 60'000ms));
+  auto& hops = hops_of(out);
+  ASSERT_EQ(hops.size(), 3u);
+  EXPECT_TRUE(hops[2].is_dest);
+  EXPECT_LT(out.took, 30'000ms);
+  for (auto& h : out.streamed) EXPECT_LE(h.ttl, 3);  // nothing streamed above the destination
+}
+
+TEST(AdaptiveWait, LateHopInsideItsWindowIsKeptOneBeyondItIsLost) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.responder = [](int ttl) {
+    Replies r;
+    if (ttl == 2) r.emplace_back(60ms, reply(2, 2, false));    // inside max(10 x 5 ms, 200 ms)
+    if (ttl == 3) r.emplace_back(700ms, reply(3, 3, false));   // beyond it
+    if (ttl == 1) r.emplace_back(5ms, reply(1, 1, false));
+    if (ttl == 4) r.emplace_back(5ms, reply(4, 0, true));
+    return r;
+  };
+  auto out = run(net, windowed(30, 5000ms, kDefaultWindow, 200ms));
+  auto& hops = hops_of(out);
+  ASSERT_EQ(hops.size(), 4u);
+  ASSERT_TRUE(hops[1].ip.has_value());
+  EXPECT_EQ(hops[1].ip->to_string(), "192.0.2.2");
+  EXPECT_FALSE(hops[2].ip.has_value());
+  EXPECT_TRUE(hops[3].is_dest);
+}
+
+TEST(AdaptiveWait, WindowIsNearTimesTheHigherReplysRtt) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.responder = [](int ttl) {
+    Replies r;
+    if (ttl == 1) r.emplace_back(250ms, reply(1, 1, false));  // beyond the 100 ms floor, inside 10 x 40 ms
+    if (ttl == 2) r.emplace_back(40ms, reply(2, 0, true));
+    return r;
+  };
+  auto out = run(net, windowed(30, 5000ms, kDefaultWindow, 100ms));
+  auto& hops = hops_of(out);
+  ASSERT_EQ(hops.size(), 2u);
+  ASSERT_TRUE(hops[0].ip.has_value());
+  EXPECT_TRUE(hops[1].is_dest);
+}
+
+TEST(AdaptiveWait, OffWaitsTheWholeTimeoutAsUpstream) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.responder = [](int ttl) {
+    Replies r;
+    if (ttl == 1) r.emplace_back(400ms, reply(1, 1, false));  // beyond the 100 ms floor
+    if (ttl == 2) r.emplace_back(5ms, reply(2, 0, true));
+    return r;
+  };
+  auto config = windowed(30, 5000ms, kDefaultWindow, 100ms);
+  config.wait.enabled = false;
+  auto out = run(net, config);
+  auto& hops = hops_of(out);
+  ASSERT_EQ(hops.size(), 2u);
+  EXPECT_TRUE(hops[0].ip.has_value());
+}
+
+TEST(RefusedSend, IsALostProbeNotAFailedRun) {
+  for (int err : {EPERM, ENOBUFS, EAGAIN, EHOSTUNREACH}) {
+    boost::asio::io_context io;
+    Network net(io);
+    net.refuse[2] = err;
+    net.responder = [](int ttl) {
+      Replies r;
+      r.emplace_back(5ms, ttl < 3 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+      return r;
+    };
+    auto out = run(net, windowed(30, 5000ms));
+    auto& hops = hops_of(out);
+    ASSERT_EQ(hops.size(), 3u) << err;
+    EXPECT_FALSE(hops[1].ip.has_value());
+    EXPECT_TRUE(hops[2].is_dest);
+  }
+}
+
+TEST(RefusedSend, RunFailsWhenNoProbeCouldBeSent) {
+  boost::asio::io_context io;
+  Network net(io);
+  for (int ttl = 1; ttl <= 5; ++ttl) net.refuse[ttl] = EPERM;
+  net.responder = [](int) { return Replies{}; };
+  auto out = run(net, windowed(5, 5000ms));
+  auto* error = std::get_if<Error>(&*out.result);
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->code(), ErrorCode::Denied);
+  EXPECT_NE(std::string(error->what()).find("SendProbe() failed"), std::string::npos);
+}
+
+TEST(RefusedSend, OtherSendErrorsStillFailTheRun) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.refuse[1] = EINVAL;
+  net.responder = [](int) { return Replies{}; };
+  auto out = run(net, windowed(5, 5000ms));
+  EXPECT_NE(std::get_if<Error>(&*out.result), nullptr);
+}
+
+TEST(ProbePacer, BurstThenRate) {
+  ProbePacer pacer;
+  pacer.set(10, 3);  // 100 ms apart, 3 back to back
+  std::chrono::steady_clock::time_point t0{};
+  t0 += 1h;
+  EXPECT_EQ(pacer.reserve(t0), t0);
+  EXPECT_EQ(pacer.reserve(t0), t0);
+  EXPECT_EQ(pacer.reserve(t0), t0);
+  EXPECT_EQ(pacer.reserve(t0), t0 + 100ms);
+  EXPECT_EQ(pacer.reserve(t0), t0 + 200ms);
+  // Idle long enough refills the burst, never beyond it.
+  auto later = t0 + 10s;
+  EXPECT_EQ(pacer.reserve(later), later);
+  EXPECT_EQ(pacer.reserve(later), later);
+  EXPECT_EQ(pacer.reserve(later), later);
+  EXPECT_EQ(pacer.reserve(later), later + 100ms);
+}
+
+TEST(ProbeBudgets, OnePrincipalOverBudgetDoesNotSlowAnother) {
+  auto budgets = std::make_shared<ProbeBudgets>();
+  auto a = budgets->gate({1, 10, 0});
+  auto b = budgets->gate({2, 10, 0});
+  auto now = std::chrono::steady_clock::now();
+  for (int i = 0; i < 10; ++i) a->reserve(now);  // its burst of one second's worth
+  EXPECT_EQ(a->reserve(now), 100ms);                // then 10 per second
+  EXPECT_EQ(b->reserve(now), std::chrono::steady_clock::duration::zero());
+  EXPECT_EQ(budgets->principals(), 2u);
+  a.reset();
+  EXPECT_EQ(budgets->principals(), 1u);
+}
+
+TEST(ProbeBudgets, GlobalBudgetBoundsEveryone) {
+  auto budgets = std::make_shared<ProbeBudgets>();
+  auto a = budgets->gate({1, 0, 10});
+  auto b = budgets->gate({2, 0, 10});
+  auto now = std::chrono::steady_clock::now();
+  for (int i = 0; i < 10; ++i) a->reserve(now);
+  EXPECT_GT(b->reserve(now), 50ms);
+}
+
+TEST(ProbeBudgets, RunOverBudgetIsSlowedNotFailed) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.responder = [](int ttl) {
+    Replies r;
+    r.emplace_back(1ms, ttl < 6 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+    return r;
+  };
+  auto budgets = std::make_shared<ProbeBudgets>();
+  auto config = windowed(30, 5000ms);
+  config.gate = budgets->gate({7, 20, 0});  // 20 probes/s, bursts of 20
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) config.gate->reserve(std::chrono::steady_clock::now());  // burst spent
+  auto out = run(net, config);
+  auto& hops = hops_of(out);
+  ASSERT_EQ(hops.size(), 6u);
+  EXPECT_TRUE(hops[5].is_dest);
+  ASSERT_GE(net.sent_times.size(), 6u);
+  // The 21st to 26th probes of the budget: the sixth leaves 6 x 50 ms after
+  // the burst (a lower bound: a timer never fires early).
+  EXPECT_GE(net.sent_times[5] - t0, 6 * 50ms);
 }
 
 }  // namespace

@@ -41,8 +41,9 @@ TEST(PolicyConfig, ReadsEveryKey) {
     "roles": {"user": {"max_traceroute_queries": 5, "max_e2e_queries": 10, "max_ttl": 32,
                        "min_timeout_ms": 100, "max_timeout_ms": 5000, "ports": [53, "33434-33534"],
                        "protocols": ["icmp", "udp"], "concurrent_traces": 2, "queued_traces": 7,
-                       "max_connections": 3, "rate_per_minute": 1.5, "burst": 4}},
-    "global": {"concurrent_traces": 8, "queued_traces": 9, "max_connections": 10},
+                       "max_connections": 3, "rate_per_minute": 1.5, "burst": 4,
+                       "probes_per_second": 250}},
+    "global": {"concurrent_traces": 8, "queued_traces": 9, "max_connections": 10, "probes_per_second": 2500},
     "destinations": {"allow": ["192.0.2.0/24", "2001:db8::/32"], "deny": ["192.0.2.66"], "default_deny": false},
     "audit_log": "/tmp/audit.log",
     "socket": {"group": "datadog-traceroute", "mode": "0660"}
@@ -66,6 +67,8 @@ TEST(PolicyConfig, ReadsEveryKey) {
   EXPECT_EQ(user.max_connections, 3);
   EXPECT_DOUBLE_EQ(user.rate_per_minute, 1.5);
   EXPECT_EQ(user.burst, 4);
+  EXPECT_DOUBLE_EQ(user.probes_per_second, 250);
+  EXPECT_DOUBLE_EQ(config.global_probes_per_second, 2500);
   // Untouched roles keep their defaults.
   EXPECT_EQ(config.limits(Role::Admin).max_ttl, 255);
   EXPECT_EQ(config.global_concurrent_traces, 8);
@@ -159,7 +162,9 @@ TEST(PolicyConfig, PackagedFileEqualsTheBuiltInDefaults) {
     EXPECT_EQ(a.max_connections, b.max_connections);
     EXPECT_EQ(a.rate_per_minute, b.rate_per_minute);
     EXPECT_EQ(a.burst, b.burst);
+    EXPECT_EQ(a.probes_per_second, b.probes_per_second);
   }
+  EXPECT_EQ(packaged.global_probes_per_second, defaults.global_probes_per_second);
   EXPECT_EQ(packaged.default_role, defaults.default_role);
   EXPECT_EQ(packaged.global_concurrent_traces, defaults.global_concurrent_traces);
   EXPECT_EQ(packaged.global_queued_traces, defaults.global_queued_traces);
