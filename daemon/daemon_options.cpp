@@ -74,6 +74,15 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
       })
       ->type_name("DURATION")
       ->capture_default_str();
+  std::string user;
+  auto* user_option =
+      app.add_option("--user", user,
+                     "Started as root: once its sockets and files are open, keep CAP_NET_RAW alone and become this "
+                     "user (default: datadog-traceroute when it exists, else stay uid 0; root: stay uid 0)")
+          ->type_name("NAME")
+          ->check([](const std::string& name) {
+            return name.empty() ? std::string("must name a user") : std::string();
+          });
   app.add_flag("--check-config", check_config, "Validate the policy file, print the result and exit");
   app.add_flag("--version", version, "Print the version and exit");
   DaemonCommand command;
@@ -92,6 +101,7 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
   }
   options.config_path_is_default = config->count() == 0;
   options.send_delay = *parse_send_delay(send_delay);
+  if (user_option->count() > 0) options.user = user;
   if (check_config) {
     try {
       policy::load_policy_config(options.config_path, options.config_path_is_default);

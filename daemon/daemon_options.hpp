@@ -22,6 +22,9 @@ struct DaemonOptions {
   // Pacing between the TTLs of a run (upstream's fixed SendDelay); it sets the
   // burst the daemon puts on the network, so the operator chooses, not the caller.
   std::chrono::milliseconds send_delay{50};
+  // Started as root: the user it becomes once its sockets are open (nullopt:
+  // the package's user when it exists, else uid 0; "root": uid 0 on purpose).
+  std::optional<std::string> user;
 };
 
 struct DaemonCommand {

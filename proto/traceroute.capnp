@@ -167,6 +167,10 @@ struct DaemonInfo {
   echoIdsLeased @20 :UInt32;    # ICMP echo ids leased to runs
   portsReserved @21 :UInt32;    # UDP/TCP source ports reserved for runs
   demuxRoutes @22 :UInt32;      # runs registered with the shared reply capture
+  # The daemon's own account (see also `capabilities`, its effective set):
+  daemonUid @23 :UInt32 = 0xffffffff;  # 0xffffffff: not told (Windows, or a daemon before these fields)
+  daemonUser @24 :Text;                # its name ("" when not told)
+  auditLogProblem @25 :Text;           # why auditLogHealthy is false ("" when healthy)
 }
 
 struct RoleLimits {
