@@ -53,6 +53,12 @@ AppendFile AppendFile::open(const std::string& path) {
   if (fd < 0 && errno == ELOOP) {
     throw Error(ErrorCode::Unknown, "cannot open the audit log " + path + ": it is a symbolic link (refused)");
   }
+  if (fd < 0 && errno == EACCES) {
+    // After the privilege drop no capability overrides file modes, not even for uid 0.
+    throw Error(ErrorCode::Unknown, "cannot open the audit log " + path + ": " + std::strerror(EACCES) +
+                                        " (the daemon runs as uid " + std::to_string(::geteuid()) +
+                                        " with no capability over files: the log and its directory must be open to it)");
+  }
   if (fd < 0) throw Error(ErrorCode::Unknown, "cannot open the audit log " + path + ": " + std::strerror(errno));
   AppendFile file;
   file.handle_ = fd;  // closed by `file` on every throw below
