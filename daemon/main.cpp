@@ -62,6 +62,22 @@ struct SocketFileRemover {
   }
 };
 
+// CAP_NET_RAW alone, as the user the plan names (or as started), said in the log.
+ddtr::platform::ProcessPrivilege apply_privilege_plan(const ddtr::daemon::PrivilegePlan& plan, bool dropping,
+                                                      const ddtr::platform::ProcessPrivilege& started) {
+  if (dropping) {
+    auto self = ddtr::platform::drop_privileges(plan.account);
+    spdlog::log(plan.warn ? spdlog::level::warn : spdlog::level::info, "{}", plan.message);
+    return self;
+  }
+  if (plan.action == ddtr::daemon::PrivilegePlan::Action::Drop) {
+    spdlog::info("no capabilities to drop on this OS: the daemon keeps the privileges it was started with");
+  } else {
+    spdlog::info("{}", plan.message);
+  }
+  return started;
+}
+
 // SIGHUP: a new policy file takes effect whole, or the old one stays.
 kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::PolicyState& policy) {
   return port.onSignal(SIGHUP).then([&port, &policy](siginfo_t) {
@@ -95,7 +111,8 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   // What must be opened while the daemon may still open anything comes from
   // the policy file read now; the policy itself is loaded after the drop.
   const auto config = ddtr::policy::load_policy_config(options.config_path, options.config_path_is_default);
-  // Every check that can refuse the start comes before the socket exists.
+  // The checks of the file that can refuse the start come before the socket
+  // exists (a start refused later, at the audit log, removes it again).
   bool http_enabled = config.http.enabled || !options.http_listen.empty();
   std::string http_listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
   if (http_enabled) ddtr::policy::check_http_exposure(config.http, http_listen);
@@ -120,21 +137,9 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   std::optional<ddtr::http::HttpListener> http_listener;
   if (http_enabled) http_listener.emplace(ddtr::policy::parse_listen_address(http_listen));
 
-  // Least privilege from here on: CAP_NET_RAW alone, as the service's user.
-  // Before any thread starts (the engine's, HTTP's): threads inherit it.
-  ddtr::platform::ProcessPrivilege self = started;
-  if (dropping) {
-    self = ddtr::platform::drop_privileges(plan.account);
-    if (plan.warn) {
-      spdlog::warn("{}", plan.message);
-    } else {
-      spdlog::info("{}", plan.message);
-    }
-  } else if (plan.action == Action::Drop) {
-    spdlog::info("no capabilities to drop on this OS: the daemon keeps the privileges it was started with");
-  } else {
-    spdlog::info("{}", plan.message);
-  }
+  // Least privilege from here on. Before any thread starts (the engine's,
+  // HTTP's): capabilities are per thread, and later threads inherit these.
+  const ddtr::platform::ProcessPrivilege self = apply_privilege_plan(plan, dropping, started);
 
   // Opened as the user that reopens it on SIGHUP: a start that works means a rotation works too.
   ddtr::policy::PolicyState policy(options.config_path, options.config_path_is_default);
