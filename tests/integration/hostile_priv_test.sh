@@ -37,6 +37,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' TERM INT  # ctest's timeout too: the test user and group must not outlive the run
 
 groupadd --system "$tgroup" || { echo "skipped: groupadd failed"; exit 77; }
 useradd --system --no-create-home --user-group --shell /usr/sbin/nologin --groups "$tgroup" "$tuser" ||
