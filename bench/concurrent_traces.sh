@@ -74,7 +74,7 @@ ours() {  # ours LABEL [DAEMON FLAGS...]
   local out=$work/out-$label sock=$work/d-$label.sock
   mkdir -m 0777 "$out"
   # A connection per trace, and in the per-trace mode two sockets per run.
-  ( ulimit -n "$(ulimit -Hn)"; exec ip netns exec "$ns" "$work/datadog-tracerouted" --foreground --socket "$sock" \
+  ( ulimit -n "$(ulimit -Hn)"; exec ip netns exec "$ns" "$work/datadog-tracerouted" --foreground --user root --socket "$sock" \
       --log-level warn --config "$work/daemon.json" "$@" ) 2>"$work/d-$label.log" &
   daemon_pid=$!
   for _ in $(seq 100); do [[ -S $sock ]] && break; sleep 0.1; done

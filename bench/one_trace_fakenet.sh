@@ -43,7 +43,7 @@ py=/usr/bin/python3
 
 start_daemon() {  # start_daemon SOCKET [FLAGS...]
   local sock=$1; shift
-  ip netns exec "$ns" "$work/datadog-tracerouted" --foreground --socket "$sock" --config "$work/daemon.json" \
+  ip netns exec "$ns" "$work/datadog-tracerouted" --foreground --user root --socket "$sock" --config "$work/daemon.json" \
     --log-level warn "$@" 2>>"$work/daemon.log" &
   pids+=($!)
   for _ in $(seq 100); do [[ -S $sock ]] && return; sleep 0.1; done

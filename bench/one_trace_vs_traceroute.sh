@@ -23,7 +23,7 @@ install -m 0755 "$dir/bin/datadog-tracerouted" "$dir/bin/datadog-traceroute" "$w
 cat >"$work/daemon.json" <<EOF
 {"roles": {"user": {"rate_per_minute": 1000000, "burst": 1000000}}, "audit_log": "$work/audit.log"}
 EOF
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --socket "$work/d.sock" --config "$work/daemon.json" \
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --user root --socket "$work/d.sock" --config "$work/daemon.json" \
   --log-level warn 2>"$work/d.log" &
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $work/d.sock ]] && break; sleep 0.1; done

@@ -53,7 +53,7 @@ install -m 0755 "$build/bin/datadog-tracerouted" "$build/bin/rpc_latency" "$work
 cat >"$work/daemon.json" <<JSON
 {"roles": {"user": {"rate_per_minute": 1000000, "burst": 1000000}}, "audit_log": "$work/audit.log"}
 JSON
-ip netns exec "$rpc_ns" "$work/datadog-tracerouted" --foreground --socket "$work/d.sock" --config "$work/daemon.json" \
+ip netns exec "$rpc_ns" "$work/datadog-tracerouted" --foreground --user root --socket "$work/d.sock" --config "$work/daemon.json" \
   --log-level warn 2>"$work/rpc-daemon.log" &
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $work/d.sock ]] && break; sleep 0.1; done

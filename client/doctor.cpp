@@ -57,6 +57,23 @@ void check_role_and_quota(const DaemonStatus& s, DoctorReport& report) {
   }
 }
 
+// Who the daemon runs as and what it holds (told by daemons since issue 14;
+// not on Windows, where the service's token is what matters).
+void check_daemon_account(const DaemonStatus& s, DoctorReport& report) {
+  if (s.daemon_uid == 0xffffffffu) return;
+  std::string caps;
+  for (const auto& c : s.capabilities) caps += (caps.empty() ? "" : ",") + c;
+  std::string line = "daemon runs as " + (s.daemon_user.empty() ? std::string("uid ") : s.daemon_user + " (uid ") +
+                     std::to_string(s.daemon_uid) + (s.daemon_user.empty() ? "" : ")") +
+                     ", effective capabilities: " + (caps.empty() ? "none" : caps);
+  if (s.daemon_uid == 0) {
+    report.warn(line + " (uid 0 still owns root's files)",
+                "create the user datadog-traceroute (the package does) or start the daemon with --user NAME");
+  } else {
+    report.ok(line);
+  }
+}
+
 void check_daemon(const DaemonStatus& s, DoctorReport& report) {
   if (s.version == kVersion) {
     report.ok("daemon " + s.version + " answers (client " + std::string(kVersion) + ")");
@@ -65,6 +82,7 @@ void check_daemon(const DaemonStatus& s, DoctorReport& report) {
                 "install the same version of both (the package ships them together)");
   }
   check_daemon_privilege(s.capabilities, report);
+  check_daemon_account(s, report);
   report.ok("daemon config " + s.config_path + (s.config_file_exists ? "" : " (absent: built-in defaults)") +
             ", loaded " + s.config_loaded_at + "; " + std::to_string(s.daemon_running) + " traces running, " +
             std::to_string(s.daemon_queued) + " waiting");
@@ -79,7 +97,8 @@ void check_daemon(const DaemonStatus& s, DoctorReport& report) {
   if (s.audit_log_path.empty()) {
     report.warn("the daemon keeps no audit log", "set audit_log in " + s.config_path);
   } else if (!s.audit_log_healthy) {
-    report.fail("the daemon cannot write its audit log " + s.audit_log_path,
+    report.fail("the daemon cannot write its audit log " + s.audit_log_path +
+                    (s.audit_log_problem.empty() ? "" : ": " + s.audit_log_problem),
                 "check the disk (df " + s.audit_log_path + ") and the file's permissions; traces still run");
   } else {
     report.ok("audit log " + s.audit_log_path);

@@ -91,6 +91,9 @@ DaemonStatus DaemonConnection::daemon_status() {
     s.config_loaded_at = info.getConfigLoadedAt().cStr();
     s.audit_log_path = info.getAuditLogPath().cStr();
     s.audit_log_healthy = info.getAuditLogHealthy();
+    s.audit_log_problem = info.getAuditLogProblem().cStr();
+    s.daemon_uid = info.getDaemonUid();
+    s.daemon_user = info.getDaemonUser().cStr();
     s.daemon_running = info.getRunningTraces();
     s.daemon_queued = info.getQueuedTraces();
     s.echo_ids_leased = info.getEchoIdsLeased();

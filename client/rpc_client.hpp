@@ -43,6 +43,9 @@ struct DaemonStatus {
   std::string config_loaded_at;
   std::string audit_log_path;
   bool audit_log_healthy = true;
+  std::string audit_log_problem;  // why not healthy ("" from a daemon that does not say)
+  std::uint32_t daemon_uid = 0xffffffffu;  // 0xffffffff: not told
+  std::string daemon_user;
   std::uint32_t daemon_running = 0, daemon_queued = 0;
   std::uint32_t echo_ids_leased = 0, ports_reserved = 0, demux_routes = 0;
   double global_probes_per_second = 0;

@@ -97,6 +97,15 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
   app.add_flag("--no-adaptive-wait", no_adaptive_wait,
                "Wait the whole --timeout for every silent hop (upstream), instead of at most max(10 x the RTT of "
                "a higher hop that answered, 500ms)");
+  std::string user;
+  auto* user_option =
+      app.add_option("--user", user,
+                     "Started as root: once its sockets and files are open, keep CAP_NET_RAW alone and become this "
+                     "user (default: datadog-traceroute when it exists, else stay uid 0; root: stay uid 0)")
+          ->type_name("NAME")
+          ->check([](const std::string& name) {
+            return name.empty() ? std::string("must name a user") : std::string();
+          });
   app.add_flag("--check-config", check_config, "Validate the policy file, print the result and exit");
   app.add_flag("--version", version, "Print the version and exit");
   DaemonCommand command;
@@ -117,6 +126,7 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
   if (!send_delay.empty()) options.send_delay = *parse_send_delay(send_delay);
   options.adaptive_wait = !no_adaptive_wait;
   options.dns_timeout = *parse_send_delay(dns_timeout);
+  if (user_option->count() > 0) options.user = user;
   if (check_config) {
     try {
       policy::load_policy_config(options.config_path, options.config_path_is_default);

@@ -28,6 +28,9 @@ struct DaemonOptions {
   bool adaptive_wait = true;  // false: every silent hop waits the whole --timeout, as upstream
   // The deadline of each forward name lookup (c-ares's tries fit inside it).
   std::chrono::milliseconds dns_timeout{5000};
+  // Started as root: the user it becomes once its sockets are open (nullopt:
+  // the package's user when it exists, else uid 0; "root": uid 0 on purpose).
+  std::optional<std::string> user;
 };
 
 struct DaemonCommand {

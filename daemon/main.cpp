@@ -1,6 +1,6 @@
 // datadog-tracerouted: wiring only. Options, logging, the capability check, the
-// policy, the engine thread, the listening socket, the RPC server on the KJ
-// loop, config reload on SIGHUP, and a clean exit on SIGTERM/SIGINT.
+// listening sockets, the privilege drop, the policy, the engine thread, the RPC
+// server on the KJ loop, config reload on SIGHUP, and a clean exit on SIGTERM/SIGINT.
 #include <capnp/rpc-twoparty.h>
 #include <kj/async-unix.h>
 #include <signal.h>
@@ -9,20 +9,26 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "daemon/daemon_options.hpp"
 #include "daemon/engine/engine.hpp"
 #include "daemon/gateway/trace_gateway.hpp"
+#include "daemon/http/http_listener.hpp"
 #include "daemon/http/http_server.hpp"
 #include "daemon/http/reload_check.hpp"
 #include "daemon/policy/policy_state.hpp"
+#include "daemon/privilege_plan.hpp"
 #include "daemon/gateway/kj_mailbox.hpp"
 #include "daemon/rpc/listener_socket.hpp"
 #include "daemon/rpc/rpc_server.hpp"
 #include "daemon/service/systemd_notify.hpp"
 #include "daemon/service/systemd_socket.hpp"
 #include "platform/capabilities.hpp"
+#include "platform/privilege.hpp"
+#include "shared/common/error.hpp"
 #include "shared/common/version.hpp"
 
 namespace {
@@ -57,6 +63,22 @@ struct SocketFileRemover {
   }
 };
 
+// CAP_NET_RAW alone, as the user the plan names (or as started), said in the log.
+ddtr::platform::ProcessPrivilege apply_privilege_plan(const ddtr::daemon::PrivilegePlan& plan, bool dropping,
+                                                      const ddtr::platform::ProcessPrivilege& started) {
+  if (dropping) {
+    auto self = ddtr::platform::drop_privileges(plan.account);
+    spdlog::log(plan.warn ? spdlog::level::warn : spdlog::level::info, "{}", plan.message);
+    return self;
+  }
+  if (plan.action == ddtr::daemon::PrivilegePlan::Action::Drop) {
+    spdlog::info("no capabilities to drop on this OS: the daemon keeps the privileges it was started with");
+  } else {
+    spdlog::info("{}", plan.message);
+  }
+  return started;
+}
+
 // SIGHUP: a new policy file takes effect whole, or the old one stays. The HTTP
 // rules are judged against the socket really listening (`http`, null when the
 // API is off); `http_file_listen`: see ddtr::http::apply_http_reload.
@@ -83,25 +105,53 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   raise_fd_limit();
   auto io = kj::setupAsyncIo();
 
-  ddtr::policy::PolicyState policy(options.config_path, options.config_path_is_default);
-  spdlog::info("policy: {}{}; audit log: {}", options.config_path,
-               policy.config_file_exists() ? "" : " (not found: built-in defaults)",
-               policy.audit().path().empty() ? "disabled" : policy.audit().path());
-  const auto& config = policy.rules()->config();
-  // Every check that can refuse the start comes before the socket exists.
+  // Whom the daemon becomes once its sockets are open; a bad --user stops the start.
+  const ddtr::platform::ProcessPrivilege started = ddtr::platform::current_privilege();
+  const auto plan =
+      ddtr::daemon::plan_privileges(started.all_root, started.uid, options.user, ddtr::platform::find_account);
+  using Action = ddtr::daemon::PrivilegePlan::Action;
+  if (plan.action == Action::Refuse) throw ddtr::Error(ddtr::ErrorCode::InvalidRequest, plan.message);
+  const bool dropping = plan.action == Action::Drop && ddtr::platform::privilege_drop_supported();
+
+  // What must be opened while the daemon may still open anything comes from
+  // the policy file read now; the policy itself is loaded after the drop.
+  const auto config = ddtr::policy::load_policy_config(options.config_path, options.config_path_is_default);
+  // The checks of the file that can refuse the start come before the socket
+  // exists (a start refused later, at the audit log, removes it again).
   bool http_enabled = config.http.enabled || !options.http_listen.empty();
   std::string http_listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
   const std::string http_file_listen = options.http_listen.empty() ? config.http.listen : std::string();
   if (http_enabled) ddtr::policy::check_http_exposure(config.http, http_listen);
+  // Directories the daemon creates are the user's it becomes: it creates the
+  // audit log there after the drop (and again on SIGHUP after a rotation) and
+  // removes its socket file there on exit. Existing ones are left as they are.
+  auto directory_of = [](const std::string& path) { return std::filesystem::path(path).parent_path().string(); };
+  if (dropping && !config.audit_log.empty()) {
+    ddtr::platform::create_directory_for(directory_of(config.audit_log), 0750, plan.account);
+  }
   // Socket activation: systemd's socket if it passed one (the .socket unit owns
   // that file, its mode and group), else our own at --socket.
   ddtr::service::SystemdNotifier notifier;
   auto inherited = ddtr::service::inherited_listen_socket();
   const std::string listen_path = inherited ? inherited->path : options.socket_path;
+  if (!inherited && dropping) ddtr::platform::create_directory_for(directory_of(options.socket_path), 0755, plan.account);
   ddtr::platform::UniqueFd listen_fd =
       inherited ? std::move(inherited->fd)
                 : ddtr::rpcserver::open_listener_socket(options.socket_path, {config.socket_mode, config.socket_group});
   SocketFileRemover remove_socket_file{inherited ? std::string() : options.socket_path};
+  // Bound now: a port below 1024 needs root, which is about to go.
+  std::optional<ddtr::http::HttpListener> http_listener;
+  if (http_enabled) http_listener.emplace(ddtr::policy::parse_listen_address(http_listen));
+
+  // Least privilege from here on. Before any thread starts (the engine's,
+  // HTTP's): capabilities are per thread, and later threads inherit these.
+  const ddtr::platform::ProcessPrivilege self = apply_privilege_plan(plan, dropping, started);
+
+  // Opened as the user that reopens it on SIGHUP: a start that works means a rotation works too.
+  ddtr::policy::PolicyState policy(options.config_path, options.config_path_is_default);
+  spdlog::info("policy: {}{}; audit log: {}", options.config_path,
+               policy.config_file_exists() ? "" : " (not found: built-in defaults)",
+               policy.audit().path().empty() ? "disabled" : policy.audit().path());
   auto mailbox = std::make_shared<ddtr::gateway::KjMailbox>();
   int result = 0;
   {
@@ -120,12 +170,12 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
                                    kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC);
       ddtr::rpcserver::ConnectionRegistry connections;
       ddtr::gateway::TraceGateway gateway(engine, mailbox, policy);
-      ddtr::rpcserver::DaemonContext context{gateway, connections, {"CAP_NET_RAW"}};
+      ddtr::rpcserver::DaemonContext context{gateway, connections, self.effective_capabilities, self.uid, self.user};
       auto http_bridge = std::make_shared<ddtr::http::TraceBridge>(gateway, mailbox);
       std::unique_ptr<ddtr::http::HttpServer> http_server;
       if (http_enabled) {
-        http_server = std::make_unique<ddtr::http::HttpServer>(
-            config.http, ddtr::policy::parse_listen_address(http_listen), http_bridge);
+        http_server = std::make_unique<ddtr::http::HttpServer>(config.http,
+                                                               std::move(*http_listener), http_bridge);
         spdlog::info("HTTP API listening on {}", http_listen);
       }
       ddtr::rpcserver::RpcServer server(context, io.provider->getTimer(), kj::mv(receiver));

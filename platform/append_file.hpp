@@ -15,7 +15,10 @@ class AppendFile {
  public:
   AppendFile() = default;
   // Throws ddtr::Error ("cannot open the audit log <path>: <reason>", or
-  // "cannot create the audit log directory ...").
+  // "cannot create the audit log directory ..."). POSIX refuses what is not
+  // a plain file of the daemon's (or root's) that only its owner may write:
+  // a symbolic link (O_NOFOLLOW), a hard link, a device or FIFO, a file of
+  // another user, a group- or world-writable one.
   static AppendFile open(const std::string& path);
 
   AppendFile(AppendFile&& other) noexcept;

@@ -168,6 +168,10 @@ struct DaemonInfo {
   portsReserved @21 :UInt32;    # UDP/TCP source ports reserved for runs
   demuxRoutes @22 :UInt32;      # runs registered with the shared reply capture
   globalProbesPerSecond @23 :Float64;  # the daemon-wide packet budget (0: none)
+  # The daemon's own account (see also `capabilities`, its effective set):
+  daemonUid @24 :UInt32 = 0xffffffff;  # 0xffffffff: not told (Windows, or a daemon before these fields)
+  daemonUser @25 :Text;                # its name ("" when not told)
+  auditLogProblem @26 :Text;           # why auditLogHealthy is false ("" when healthy)
 }
 
 struct RoleLimits {

@@ -287,17 +287,15 @@ void accept_loop(const std::shared_ptr<HttpServer::Shared>& shared) {
 }  // namespace
 
 HttpServer::HttpServer(const policy::HttpConfig& limits, const policy::ListenAddress& listen, std::shared_ptr<TraceBridge> bridge)
+    : HttpServer(limits, HttpListener(listen), std::move(bridge)) {}
+
+HttpServer::HttpServer(const policy::HttpConfig& limits, HttpListener&& listener, std::shared_ptr<TraceBridge> bridge)
     : shared_(std::make_shared<Shared>(io_, limits, std::move(bridge))) {
-  tcp::endpoint endpoint(listen.address, listen.port);
-  beast::error_code ec;
   auto& acceptor = shared_->acceptor;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  std::string where = (listen.address.is_v6() ? "[" + listen.address.to_string() + "]" : listen.address.to_string()) +
-                      ":" + std::to_string(listen.port);
-  if (ec) throw Error(ErrorCode::Unknown, "cannot listen for HTTP on " + where + ": " + ec.message());
+  auto [protocol, handle] = listener.release();
+  beast::error_code ec;
+  acceptor.assign(protocol, handle, ec);
+  if (ec) throw Error(ErrorCode::Unknown, "cannot listen for HTTP on " + listener.where() + ": " + ec.message());
   auto local = acceptor.local_endpoint();
   port_ = local.port();
   bound_ = policy::ListenAddress{local.address(), port_};

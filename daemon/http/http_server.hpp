@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include "daemon/http/http_listener.hpp"
 #include "daemon/http/trace_bridge.hpp"
 #include "daemon/policy/policy_config.hpp"
 
@@ -22,6 +23,8 @@ class HttpServer {
   // Binds at once (throws Error naming the address when it cannot) and serves
   // on its own thread until destroyed.
   HttpServer(const policy::HttpConfig& limits, const policy::ListenAddress& listen, std::shared_ptr<TraceBridge> bridge);
+  // Serves a socket bound before (the daemon binds it before dropping root).
+  HttpServer(const policy::HttpConfig& limits, HttpListener&& listener, std::shared_ptr<TraceBridge> bridge);
   ~HttpServer();  // stops accepting, drops every session, joins the thread
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -123,10 +123,16 @@ AuditLog::AuditLog(std::string path) : path_(std::move(path)) {
 
 void AuditLog::reopen(std::string path) {
   platform::AppendFile file;
-  if (!path.empty()) file = platform::AppendFile::open(path);
+  try {
+    if (!path.empty()) file = platform::AppendFile::open(path);
+  } catch (const Error& e) {
+    open_problem_ = e.what();
+    throw;
+  }
   file_ = std::move(file);
   path_ = std::move(path);
-  healthy_ = true;
+  open_problem_.clear();
+  write_problem_.clear();
 }
 
 void AuditLog::write(const AuditRecord& record) {
@@ -140,13 +146,14 @@ void AuditLog::write(const RefusalBudget::Summary& summary, std::chrono::system_
 void AuditLog::append(const std::string& line) {
   std::string error;
   bool ok = file_.append(line, error);
-  if (!ok && healthy_) {
+  if (!ok && write_problem_.empty()) {
     spdlog::error("audit log {}: write failed ({}); traces go on, audit lines are lost until writing works again",
                   path_, error);
-  } else if (ok && !healthy_) {
+    write_problem_ = "write failed: " + error;
+  } else if (ok && !write_problem_.empty()) {
     spdlog::warn("audit log {}: writing works again", path_);
+    write_problem_.clear();
   }
-  healthy_ = ok;
 }
 
 }  // namespace ddtr::policy

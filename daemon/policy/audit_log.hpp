@@ -66,18 +66,22 @@ class AuditLog {
   void write(const AuditRecord& record);
   void write(const RefusalBudget::Summary& summary, std::chrono::system_clock::time_point time);
   // SIGHUP: reopen (after log rotation) or switch to another path. On failure
-  // the old file stays in use and the error is thrown.
+  // the old file stays in use, the error is thrown, and the log is unhealthy
+  // (problem() says why) until a reopen works.
   void reopen(std::string path);
 
   const std::string& path() const { return path_; }
-  bool healthy() const { return healthy_; }
+  bool healthy() const { return open_problem_.empty() && write_problem_.empty(); }
+  // Why it is not healthy ("" when it is): the failed reopen first, else the failed write.
+  const std::string& problem() const { return open_problem_.empty() ? write_problem_ : open_problem_; }
 
  private:
   void append(const std::string& line);
 
   std::string path_;
   platform::AppendFile file_;
-  bool healthy_ = true;
+  std::string open_problem_;
+  std::string write_problem_;
 };
 
 }  // namespace ddtr::policy

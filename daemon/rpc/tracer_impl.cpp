@@ -155,6 +155,9 @@ kj::Promise<void> TracerImpl::info(InfoContext context) {
   info.setConfigLoadedAt(rfc3339(policy.loaded_at()));
   info.setAuditLogPath(policy.audit().path());
   info.setAuditLogHealthy(policy.audit().healthy());
+  info.setAuditLogProblem(policy.audit().problem());
+  info.setDaemonUid(daemon_.uid);
+  info.setDaemonUser(daemon_.user);
   info.setRunningTraces(static_cast<uint32_t>(admission.running()));
   info.setQueuedTraces(static_cast<uint32_t>(admission.queued()));
   info.setGlobalProbesPerSecond(policy.rules()->config().global_probes_per_second);

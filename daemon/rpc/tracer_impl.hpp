@@ -4,6 +4,7 @@
 // through the caller's HopListener.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -19,6 +20,8 @@ struct DaemonContext {
   gateway::TraceGateway& gateway;
   ConnectionRegistry& connections;
   std::vector<std::string> capabilities;  // the daemon's own, for `doctor`
+  std::uint32_t uid = 0xffffffffu;         // the daemon's account after its privilege drop (unknown: Windows)
+  std::string user;
 };
 
 class TracerImpl final : public wire::Tracer::Server {

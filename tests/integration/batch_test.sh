@@ -34,7 +34,8 @@ hops6=$("$topology" hops6 "$prefix" --routers 3 | tr '\n' ' ')
 cat >"$work/daemon.json" <<EOF
 {"roles": {"user": {"rate_per_minute": 100000, "burst": 100000}}, "audit_log": "$work/audit.log"}
 EOF
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --config "$work/daemon.json" \
+# --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --config "$work/daemon.json" \
   --log-level debug >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done

@@ -65,7 +65,8 @@ cat >"$work/daemon.json" <<EOF
 EOF
 
 start_daemon() {
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
+  # --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
+  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
     --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
   daemon_pid=$!
   for _ in $(seq 100); do [[ -S $socket ]] && return 0; sleep 0.1; done

@@ -56,7 +56,8 @@ EOF2
 start_daemon() {  # start_daemon [FLAGS...]: returns once this daemon says it listens (a killed one leaves its socket file behind)
   local before
   before=$(log_count 'datadog-tracerouted .* listening on ')
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
+  # --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
+  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
     --config "$work/daemon.json" "$@" >>"$work/daemon.log" 2>&1 &
   daemon_pid=$!
   for _ in $(seq 100); do

@@ -75,7 +75,8 @@ cat >"$work/daemon.json" <<EOF
 }
 EOF
 # Started directly (not through in_ns, whose subshell would stand between $! and the daemon).
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --config "$work/daemon.json" \
+# --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --config "$work/daemon.json" \
   --http-listen 127.0.0.1:3765 --log-level debug >>"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do in_ns curl -s -o /dev/null "$base/health" && break; sleep 0.1; done
@@ -235,7 +236,7 @@ sys.exit(0 if ok else 1)' "$work/audit.log"
 # --- a listener off loopback ----------------------------------------------------------------------------
 kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
 echo '{"audit_log": "'"$work"'/audit2.log"}' >"$work/open.json"
-in_ns "$work/datadog-tracerouted" --foreground --socket "$socket" --config "$work/open.json" \
+in_ns "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --config "$work/open.json" \
   --http-listen 192.0.2.5:3766 >"$work/open.log" 2>&1
 check "a non-loopback listener without tokens refuses to start" test $? != 0
 check "... saying why" grep -q 'is not loopback, so every caller must show a token' "$work/open.log"
@@ -243,7 +244,7 @@ cat >"$work/tokens.json" <<EOF
 {"http": {"anonymous_role": "denied", "tokens": [{"name": "ci", "sha256": "$digest", "role": "user"}]},
  "audit_log": "$work/audit2.log"}
 EOF
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --config "$work/tokens.json" \
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --config "$work/tokens.json" \
   --http-listen 192.0.2.5:3766 >>"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do in_ns curl -s -o /dev/null http://192.0.2.5:3766/health && break; sleep 0.1; done

@@ -134,7 +134,8 @@ write_config '{"max_traceroute_queries": 3, "max_e2e_queries": 20, "max_ttl": 16
   "max_timeout_ms": 5000, "ports": ["33434-33534"], "protocols": ["icmp", "udp"], "concurrent_traces": 1,
   "queued_traces": 1, "max_connections": 8, "rate_per_minute": 6000, "burst": 1000}' 2
 check "the policy file validates (--check-config)" "$work/datadog-tracerouted" --check-config --config "$work/daemon.json"
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
+# --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
   --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done

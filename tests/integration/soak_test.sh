@@ -58,7 +58,8 @@ EOF2
 "$topology" up "$prefix" --routers 4 --lossy-hop 2 --loss-percent 10
 route_hops=$("$topology" hops "$prefix" --routers 4 | head -4 | tr '\n' ' ')
 
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level info \
+# --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level info \
   --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done

@@ -45,7 +45,8 @@ EOF
 
 start_daemon() {  # start_daemon [EXTRA DAEMON FLAGS...]
   # The public IP checkers are local fake servers: nothing leaves the test network.
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
+  # --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
+  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
     --config "$work/daemon.json" "$@" \
     --public-ip-url http://127.0.0.1:8081/missing --public-ip-url http://127.0.0.1:8082/ip \
     --public-ip-url http://127.0.0.1:8081/ip >>"$work/daemon.log" 2>&1 &

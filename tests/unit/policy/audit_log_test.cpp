@@ -1,7 +1,10 @@
 #include "daemon/policy/audit_log.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -75,12 +78,23 @@ TEST(AuditLog, AppendsLinesAndCreatesItsDirectory) {
 }
 
 TEST(AuditLog, AFailingDiskIsReportedAndTracesGoOn) {
-  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
-  AuditLog log("/dev/full");
+  // A full disk, as the file size limit makes one (the audit file must be a
+  // regular file, so /dev/full is refused): write(2) fails with EFBIG.
+  auto full = (std::filesystem::path(testing::TempDir()) / "audit-full.log").string();
+  std::filesystem::remove(full);
+  AuditLog log(full);
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  rlimit none{0, saved.rlim_max};
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &none), 0);
   log.write(sample_record());  // must not throw
   EXPECT_FALSE(log.healthy());
+  EXPECT_NE(log.problem().find("write failed"), std::string::npos);
   log.write(sample_record());
   EXPECT_FALSE(log.healthy());
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  ::signal(SIGXFSZ, old_handler);
   auto good = (std::filesystem::path(testing::TempDir()) / "audit-reopen.log").string();
   log.reopen(good);
   log.write(sample_record());

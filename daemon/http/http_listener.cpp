@@ -1,0 +1,32 @@
+#include "daemon/http/http_listener.hpp"
+
+#include "shared/common/error.hpp"
+
+namespace ddtr::http {
+
+HttpListener::HttpListener(const policy::ListenAddress& listen) : acceptor_(io_) {
+  boost::asio::ip::tcp::endpoint endpoint(listen.address, listen.port);
+  const std::string address = listen.address.to_string();
+  if (listen.address.is_v6()) {
+    where_.append("[").append(address).append("]");
+  } else {
+    where_ = address;
+  }
+  where_.append(":").append(std::to_string(listen.port));
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(boost::asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(boost::asio::socket_base::max_listen_connections, ec);
+  if (ec) throw Error(ErrorCode::Unknown, "cannot listen for HTTP on " + where_ + ": " + ec.message());
+}
+
+std::pair<boost::asio::ip::tcp, boost::asio::ip::tcp::acceptor::native_handle_type> HttpListener::release() {
+  auto protocol = acceptor_.local_endpoint().protocol();
+  boost::system::error_code ec;
+  auto handle = acceptor_.release(ec);
+  if (ec) throw Error(ErrorCode::Unknown, "cannot hand over the HTTP socket on " + where_ + ": " + ec.message());
+  return {protocol, handle};
+}
+
+}  // namespace ddtr::http

@@ -1,0 +1,32 @@
+// The HTTP API's listening socket, bound apart from the server: the daemon
+// binds it while it may still bind any port (before it gives up root) and the
+// HttpServer serves it afterwards on its own loop.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <string>
+#include <utility>
+
+#include "daemon/policy/policy_config.hpp"
+
+namespace ddtr::http {
+
+class HttpListener {
+ public:
+  // Binds and listens at once; throws Error naming the address when it cannot.
+  explicit HttpListener(const policy::ListenAddress& listen);
+  HttpListener(const HttpListener&) = delete;
+  HttpListener& operator=(const HttpListener&) = delete;
+
+  // The socket, handed over to another loop's acceptor (HttpServer's).
+  std::pair<boost::asio::ip::tcp, boost::asio::ip::tcp::acceptor::native_handle_type> release();
+  const std::string& where() const { return where_; }
+
+ private:
+  boost::asio::io_context io_;  // an acceptor needs one; it never runs
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::string where_;
+};
+
+}  // namespace ddtr::http

@@ -1,0 +1,56 @@
+#include "daemon/daemon_options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace ddtr::daemon {
+namespace {
+
+DaemonCommand parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "datadog-tracerouted");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  return parse_daemon_options(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(DaemonOptions, UserIsUnsetByDefault) {
+  auto command = parse({"--foreground"});
+  ASSERT_TRUE(command.run);
+  EXPECT_FALSE(command.run->user.has_value());
+}
+
+TEST(DaemonOptions, UserNamesTheAccount) {
+  auto command = parse({"--user", "root"});
+  ASSERT_TRUE(command.run);
+  EXPECT_EQ(command.run->user, std::optional<std::string>("root"));
+  auto other = parse({"--user=datadog-traceroute"});
+  ASSERT_TRUE(other.run);
+  EXPECT_EQ(other.run->user, std::optional<std::string>("datadog-traceroute"));
+}
+
+TEST(DaemonOptions, UserNeedsAName) {
+  auto missing = parse({"--user"});
+  EXPECT_FALSE(missing.run);
+  EXPECT_EQ(missing.exit_code, 2);
+  auto empty = parse({"--user", ""});
+  EXPECT_FALSE(empty.run);
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.output.find("must name a user"), std::string::npos);
+}
+
+TEST(DaemonOptions, HelpDescribesUser) {
+  auto help = parse({"--help"});
+  EXPECT_FALSE(help.run);
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("--user NAME"), std::string::npos);
+}
+
+TEST(DaemonOptions, SendDelayStillParses) {
+  EXPECT_EQ(parse_send_delay("20ms"), std::chrono::milliseconds(20));
+  EXPECT_EQ(parse_send_delay("1s"), std::chrono::milliseconds(1000));
+  EXPECT_FALSE(parse_send_delay("11s"));
+}
+
+}  // namespace
+}  // namespace ddtr::daemon
