@@ -36,7 +36,7 @@ cat >"$work/daemon.json" <<EOF
 {"roles": {"user": {"rate_per_minute": 100000, "burst": 100000, "probes_per_second": $rate}},
  "audit_log": "$work/audit.log"}
 EOF
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --config "$work/daemon.json" \
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --config "$work/daemon.json" \
   --log-level debug >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done

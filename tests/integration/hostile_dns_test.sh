@@ -54,7 +54,7 @@ JSON
 # An older daemon (for the before figures) has no --dns-timeout.
 dns_flag=()
 "$work/datadog-tracerouted" --help 2>/dev/null | grep -q -- --dns-timeout && dns_flag=(--dns-timeout "${deadline_s}s")
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
   --config "$work/daemon.json" "${dns_flag[@]}" >>"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done

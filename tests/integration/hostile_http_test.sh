@@ -83,7 +83,7 @@ start_daemon() {  # start_daemon CONFIG HTTP-LISTEN LOG [--from-file: the file's
   local flag=(--http-listen "$2")
   [[ ${4:-} == --from-file ]] && flag=()
   # Started directly (not through a function's subshell), so $! is the daemon.
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --config "$1" \
+  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --config "$1" \
     "${flag[@]}" --log-level debug >>"$3" 2>&1 &
   daemon_pid=$!
   for _ in $(seq 100); do

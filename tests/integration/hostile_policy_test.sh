@@ -90,7 +90,7 @@ echo "169.254.169.254 metadata.test" >"/etc/netns/${prefix}c/hosts"
 
 write_config 20
 check "the policy file validates (--check-config)" "$work/datadog-tracerouted" --check-config --config "$work/daemon.json"
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --config "$work/daemon.json" \
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --config "$work/daemon.json" \
   >>"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done

@@ -57,7 +57,7 @@ EOF
 start_daemon() {
   [[ -n $daemon_pid ]] && { kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=""; }
   rm -f "$socket"
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$socket" --log-level debug \
+  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
     --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
   daemon_pid=$!
   for _ in $(seq 100); do [[ -S $socket ]] && return 0; sleep 0.1; done
