@@ -3,6 +3,7 @@
 #include <capnp/rpc-twoparty.h>
 
 #include "client/daemon_endpoint.hpp"
+#include "client/remote_error.hpp"
 #include "proto/codec.hpp"
 
 namespace ddtr::client {
@@ -46,7 +47,7 @@ kj::Promise<TraceOutcome> DaemonConnection::send_trace(const TraceParams& params
         return proto::read_results(result.getResults());
       },
       [path = socket_path_](kj::Exception&& e) -> TraceOutcome {
-        return daemon_unavailable(path, std::string("the connection failed: ") + e.getDescription().cStr());
+        return connection_failure(path, e.getDescription().cStr());
       });
 }
 
@@ -97,7 +98,7 @@ DaemonStatus DaemonConnection::daemon_status() {
     s.demux_routes = info.getDemuxRoutes();
     return s;
   } catch (const kj::Exception& e) {
-    throw daemon_unavailable(socket_path_, std::string("the connection failed: ") + e.getDescription().cStr());
+    throw connection_failure(socket_path_, e.getDescription().cStr());
   }
 }
 

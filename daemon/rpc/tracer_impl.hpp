@@ -10,6 +10,8 @@
 #include "daemon/gateway/trace_gateway.hpp"
 #include "daemon/policy/identity.hpp"
 #include "daemon/rpc/connection_registry.hpp"
+#include "daemon/rpc/info_rate_limit.hpp"
+#include "daemon/rpc/refusal_log.hpp"
 #include "proto/traceroute.capnp.h"
 
 namespace ddtr::rpcserver {
@@ -19,6 +21,8 @@ struct DaemonContext {
   gateway::TraceGateway& gateway;
   ConnectionRegistry& connections;
   std::vector<std::string> capabilities;  // the daemon's own, for `doctor`
+  InfoRateLimit info_rate{};                  // `info` calls per user
+  RefusalLog info_refusals{5, std::chrono::seconds(10)};  // their log lines, bounded
 };
 
 class TracerImpl final : public wire::Tracer::Server {
