@@ -1,6 +1,11 @@
 #include "daemon/rpc/bounded_message_stream.hpp"
 
+#include <capnp/rpc.capnp.h>
+
 #include <algorithm>
+#include <string>
+
+#include "daemon/rpc/connection_refusal.hpp"
 #include <cstdint>
 
 namespace ddtr::rpcserver {
@@ -39,8 +44,28 @@ kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> BoundedMessageStream::tryRead
   options.traversalLimitInWords = std::min<std::uint64_t>(options.traversalLimitInWords, limits_.max_message_words);
   options.nestingLimit = std::min<int>(options.nestingLimit, static_cast<int>(limits_.max_nesting));
   return until_drained().then([this, fd_space, options, scratch]() mutable {
-    return inner_.tryReadMessage(fd_space, options, scratch);
+    return inner_.tryReadMessage(fd_space, options, scratch)
+        .then([this](kj::Maybe<capnp::MessageReaderAndFds>&& read) {
+          KJ_IF_MAYBE(message, read) { track(*message->reader); }
+          return kj::mv(read);
+        });
   });
+}
+
+void BoundedMessageStream::track(capnp::MessageReader& message) {
+  auto root = message.getRoot<capnp::rpc::Message>();
+  switch (root.which()) {
+    case capnp::rpc::Message::CALL: unfinished_.insert(root.getCall().getQuestionId()); break;
+    case capnp::rpc::Message::BOOTSTRAP: unfinished_.insert(root.getBootstrap().getQuestionId()); break;
+    case capnp::rpc::Message::FINISH: unfinished_.erase(root.getFinish().getQuestionId()); break;
+    default: return;
+  }
+  if (unfinished_.size() > limits_.max_unfinished_calls) {
+    kj::throwFatalException(refusal_exception(
+        Error(ErrorCode::QuotaExceeded, "too many calls not finished on one connection (more than " +
+                                            std::to_string(limits_.max_unfinished_calls) +
+                                            "): the client never sends Cap'n Proto's Finish")));
+  }
 }
 
 kj::Promise<void> BoundedMessageStream::counted(kj::Promise<void> write, std::size_t bytes) {

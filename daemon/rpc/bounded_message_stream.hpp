@@ -6,6 +6,11 @@
 //    not one reply per call. Reading resumes when the backlog drains.
 //  - one incoming message: at most `max_message_words` (Cap'n Proto's reader
 //    default is 64 MiB), checked before its segments are allocated.
+//  - calls the client has not finished: the RPC system keeps every answer
+//    (its reply with it) until the client's Finish message, so a client that
+//    never sends one would grow the daemon without a reply left unsent. Past
+//    `max_unfinished_calls` the connection fails with QUOTA_EXCEEDED (the
+//    client is told in an Abort).
 // The backlog is what TwoPartyVatNetwork has queued (its own queue, in 0.9.2:
 // the stream sees one message at a time), so the owner hands in a function
 // that reads it once the network exists.
@@ -16,7 +21,9 @@
 #include <kj/timer.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <unordered_set>
 
 namespace ddtr::rpcserver {
 
@@ -24,6 +31,7 @@ struct MessageStreamLimits {
   std::size_t max_unsent_bytes = 1 << 20;
   std::size_t max_message_words = 1 << 13;
   unsigned max_nesting = 16;
+  std::size_t max_unfinished_calls = 2048;
 };
 
 class BoundedMessageStream final : public capnp::MessageStream {
@@ -48,12 +56,14 @@ class BoundedMessageStream final : public capnp::MessageStream {
  private:
   kj::Promise<void> until_drained();
   kj::Promise<void> counted(kj::Promise<void> write, std::size_t bytes);
+  void track(capnp::MessageReader& message);
 
   capnp::AsyncIoMessageStream inner_;
   kj::Timer& timer_;
   MessageStreamLimits limits_;
   std::function<std::size_t()> backlog_;
   std::size_t writing_ = 0;  // bytes handed to the socket, not yet written
+  std::unordered_set<std::uint32_t> unfinished_;  // the client's question ids
   kj::Maybe<kj::Own<kj::PromiseFulfiller<void>>> wake_;
 };
 

@@ -6,6 +6,8 @@
 #include <kj/async-io.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 
 namespace ddtr::rpcserver {
 namespace {
@@ -99,6 +101,45 @@ TEST(BoundedMessageStream, ReadsAMessageJustUnderTheSizeLimit) {
   BoundedMessageStream stream(p.daemon_end, p.io.provider->getTimer(), limits);
   send(p.client, 900 * 8).wait(p.io.waitScope);
   EXPECT_NE(stream.tryReadMessage(nullptr, {}, nullptr).wait(p.io.waitScope), nullptr);
+}
+
+kj::Promise<void> send_call_or_finish(capnp::MessageStream& stream, bool call, std::uint32_t question) {
+  auto message = kj::heap<capnp::MallocMessageBuilder>();
+  auto root = message->initRoot<capnp::rpc::Message>();
+  if (call) {
+    root.initCall().setQuestionId(question);
+  } else {
+    root.initFinish().setQuestionId(question);
+  }
+  auto& m = *message;
+  return stream.writeMessage(m).attach(kj::mv(message));
+}
+
+TEST(BoundedMessageStream, ACallerThatNeverFinishesItsCallsIsCutOffWithAQuota) {
+  Pipe p;
+  MessageStreamLimits limits;
+  limits.max_unfinished_calls = 10;
+  BoundedMessageStream stream(p.daemon_end, p.io.provider->getTimer(), limits);
+  // Finished calls never add up.
+  for (std::uint32_t q = 0; q < 100; ++q) {
+    send_call_or_finish(p.client, true, q).wait(p.io.waitScope);
+    send_call_or_finish(p.client, false, q).wait(p.io.waitScope);
+    stream.tryReadMessage(nullptr, {}, nullptr).wait(p.io.waitScope);
+    stream.tryReadMessage(nullptr, {}, nullptr).wait(p.io.waitScope);
+  }
+  for (std::uint32_t q = 100; q < 110; ++q) {
+    send_call_or_finish(p.client, true, q).wait(p.io.waitScope);
+    stream.tryReadMessage(nullptr, {}, nullptr).wait(p.io.waitScope);
+  }
+  send_call_or_finish(p.client, true, 110).wait(p.io.waitScope);
+  try {
+    stream.tryReadMessage(nullptr, {}, nullptr).wait(p.io.waitScope);
+    ADD_FAILURE() << "the 11th unfinished call was read";
+  } catch (const kj::Exception& e) {
+    EXPECT_NE(std::string(e.getDescription().cStr()).find("QUOTA_EXCEEDED: too many calls not finished"),
+              std::string::npos)
+        << e.getDescription().cStr();
+  }
 }
 
 }  // namespace
