@@ -2,6 +2,11 @@
 
 namespace ddtr::rpcserver {
 
+std::string unlogged_note(std::uint64_t unlogged) {
+  if (unlogged == 0) return "";
+  return " (" + std::to_string(unlogged) + " similar refusals not logged before this one)";
+}
+
 std::optional<std::uint64_t> RefusalLog::admit(TimePoint now) {
   if (written_ == 0 || now - window_start_ >= window_) {
     window_start_ = now;

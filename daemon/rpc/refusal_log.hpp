@@ -7,8 +7,12 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace ddtr::rpcserver {
+
+// "" or " (N similar refusals not logged before this one)".
+std::string unlogged_note(std::uint64_t unlogged);
 
 class RefusalLog {
  public:

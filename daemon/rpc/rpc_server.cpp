@@ -133,8 +133,8 @@ void RpcServer::serve(kj::Own<kj::AsyncIoStream> stream) {
 
 void RpcServer::refuse(kj::Own<kj::AsyncIoStream> stream, const policy::Identity& who, const Error& refusal) {
   if (auto unlogged = refusal_log_.admit(std::chrono::steady_clock::now())) {
-    spdlog::warn("refused a connection: uid={} pid={}: {} ({} similar refusals not logged before this one)", who.uid,
-                 who.pid, refusal.what(), *unlogged);
+    spdlog::warn("refused a connection: uid={} pid={}: {} {}", who.uid,
+                 who.pid, refusal.what(), unlogged_note(*unlogged));
   }
   const bool linger = lingering_ < kMaxLingering;
   if (linger) ++lingering_;

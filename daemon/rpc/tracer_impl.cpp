@@ -116,8 +116,8 @@ kj::Promise<void> TracerImpl::info(InfoContext context) {
                                                 " a second (bursts of " + std::to_string(static_cast<int>(rate.burst)) +
                                                 ")");
     if (auto unlogged = daemon_.info_refusals.admit(now)) {
-      spdlog::warn("refused an info call: uid={} pid={}: {} ({} similar refusals not logged before this one)",
-                   who_.uid, who_.pid, refusal.what(), *unlogged);
+      spdlog::warn("refused an info call: uid={} pid={}: {} {}",
+                   who_.uid, who_.pid, refusal.what(), unlogged_note(*unlogged));
     }
     return refusal_exception(refusal);
   }
