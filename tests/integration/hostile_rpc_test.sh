@@ -169,6 +169,9 @@ check "the flooder's own trace: code QUOTA_EXCEEDED naming the limit and the use
   "$work/flooder.err"
 check "the flooder's own trace: not DAEMON_UNAVAILABLE, no advice to start the daemon" \
   bash -c "! grep -qE 'DAEMON_UNAVAILABLE|start it' '$work/flooder.err'"
+as_user "$A" "$work/datadog-traceroute" doctor --socket "$socket" >"$work/flooder_doctor.out" 2>&1
+check "the flooder's doctor: the daemon refused, too many connections" \
+  grep -qF 'the daemon refused: too many connections: user nobody has 24 open' "$work/flooder_doctor.out"
 wait "$attacker"
 cat "$work/flood.out" | sed 's/^/# attacker: /'
 check "the 176 connections over the limit were closed by the daemon" test "$(field 'closed by the daemon' "$work/flood.out")" = 176
