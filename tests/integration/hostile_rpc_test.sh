@@ -5,6 +5,7 @@
 #   - 300 000 info() calls pipelined on one connection, replies not read for
 #     a while, then read: peak VmRSS <= baseline + 64 MiB, back near after;
 #   - calls never finished (no Finish message): cut off with QUOTA_EXCEEDED;
+#   - a 30 MB host name: dropped by the reader, nothing logged per attempt;
 #   - a connection flood by one uid, under its role's max_connections and
 #     under the global reserve: refused ones told why and closed promptly,
 #     never counted, another uid gets in; the flooder's own client says
@@ -153,6 +154,18 @@ cat "$work/nofinish.out" | sed 's/^/# attacker: /'
 check "a client that never finishes its calls is cut off with QUOTA_EXCEEDED" \
   grep -q '^abort: QUOTA_EXCEEDED: too many calls not finished on one connection' "$work/nofinish.out"
 check "daemon alive after the unfinished calls" alive
+
+# --- 2b. a 30 MB host name: refused by the reader before it is allocated ----------------------------
+log_before=$(log_bytes)
+for i in 1 2 3; do attack trace-target "$socket" 30000000 >"$work/bigname$i.out" 2>&1; done
+sed 's/^/# attacker: /' "$work/bigname1.out"
+check "a 30 MB host name is not answered as a request (the connection is dropped)" grep -q '^exception: ' "$work/bigname1.out"
+check "daemon alive after three 30 MB host names" alive
+grown=$(( $(log_bytes) - log_before ))
+check "three 30 MB host names grew the diagnostic log by ${grown} bytes (<= 2048)" test "$grown" -le 2048
+peak=$(kib VmHWM)
+check "peak resident memory still <= baseline + 64 MiB ($(( (peak - baseline_rss) / 1024 )) MiB above)" \
+  test $(( peak - baseline_rss )) -le $(( 64 * 1024 ))
 
 # --- 3. a connection flood by one uid, past its role's max_connections (24) ----------------------
 log_before=$(log_bytes)
