@@ -1,5 +1,8 @@
 #include "client/remote_error.hpp"
 
+#include <capnp/rpc.capnp.h>
+#include <capnp/serialize.h>
+
 namespace ddtr::client {
 
 std::optional<Error> typed_remote_error(std::string_view description) {
@@ -15,6 +18,17 @@ std::optional<Error> typed_remote_error(std::string_view description) {
   // Cap'n Proto may append context lines; the first line is the daemon's.
   message = message.substr(0, message.find('\n'));
   return Error(*code, std::string(message));
+}
+
+std::optional<Error> refusal_in(kj::ArrayPtr<const capnp::word> words) {
+  try {
+    capnp::FlatArrayMessageReader reader(words);
+    auto message = reader.getRoot<capnp::rpc::Message>();
+    if (!message.isAbort()) return std::nullopt;
+    return typed_remote_error(std::string("remote exception: ") + message.getAbort().getReason().cStr());
+  } catch (const kj::Exception&) {
+    return std::nullopt;  // not a whole message
+  }
 }
 
 Error connection_failure(const std::string& endpoint, std::string_view description) {

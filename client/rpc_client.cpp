@@ -46,9 +46,17 @@ kj::Promise<TraceOutcome> DaemonConnection::send_trace(const TraceParams& params
         }
         return proto::read_results(result.getResults());
       },
-      [path = socket_path_](kj::Exception&& e) -> TraceOutcome {
-        return connection_failure(path, e.getDescription().cStr());
-      });
+      [this](kj::Exception&& e) -> TraceOutcome { return failure(e.getDescription().cStr()); });
+}
+
+Error DaemonConnection::failure(const std::string& why) {
+  // Our own write can fail (EPIPE: the daemon closed a refused connection)
+  // before the read that would have found the daemon's Abort, which then
+  // still waits in the socket.
+  if (!typed_remote_error(why)) {
+    if (auto refusal = unread_refusal(*state_->stream)) return *refusal;
+  }
+  return connection_failure(socket_path_, why);
 }
 
 std::string DaemonConnection::daemon_version() { return daemon_status().version; }
@@ -98,7 +106,7 @@ DaemonStatus DaemonConnection::daemon_status() {
     s.demux_routes = info.getDemuxRoutes();
     return s;
   } catch (const kj::Exception& e) {
-    throw connection_failure(socket_path_, e.getDescription().cStr());
+    throw failure(e.getDescription().cStr());
   }
 }
 

@@ -64,6 +64,8 @@ class DaemonConnection {
 
  private:
   kj::Promise<TraceOutcome> send_trace(const TraceParams& params, kj::Maybe<wire::HopListener::Client> listener);
+  // The error for a call that failed with `why` (see client/remote_error).
+  Error failure(const std::string& why);
   struct State;
   kj::AsyncIoContext& io_;
   std::string socket_path_;

@@ -15,6 +15,7 @@ namespace {
 // and at this pace in case the network's queue shrinks without a write this
 // stream sees (its count drops a turn after the write ends).
 constexpr auto kDrainPoll = 10 * kj::MILLISECONDS;
+constexpr std::uint64_t kYieldEvery = 16;
 
 std::size_t bytes_of(kj::ArrayPtr<const kj::ArrayPtr<const capnp::word>> segments) {
   std::size_t words = 0;
@@ -43,7 +44,12 @@ kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> BoundedMessageStream::tryRead
     kj::ArrayPtr<kj::AutoCloseFd> fd_space, capnp::ReaderOptions options, kj::ArrayPtr<capnp::word> scratch) {
   options.traversalLimitInWords = std::min<std::uint64_t>(options.traversalLimitInWords, limits_.max_message_words);
   options.nestingLimit = std::min<int>(options.nestingLimit, static_cast<int>(limits_.max_nesting));
-  return until_drained().then([this, fd_space, options, scratch]() mutable {
+  // A client whose messages are always there to read would keep the KJ loop
+  // busy with its connection alone: the loop looks at the OS (other
+  // connections, timers) only when nothing is queued. Every kYieldEvery
+  // messages this read waits for a zero timer, which only the OS poll fires.
+  kj::Promise<void> turn = ++reads_ % kYieldEvery == 0 ? timer_.afterDelay(0 * kj::MILLISECONDS) : kj::READY_NOW;
+  return turn.then([this] { return until_drained(); }).then([this, fd_space, options, scratch]() mutable {
     return inner_.tryReadMessage(fd_space, options, scratch)
         .then([this](kj::Maybe<capnp::MessageReaderAndFds>&& read) {
           KJ_IF_MAYBE(message, read) { track(*message->reader); }

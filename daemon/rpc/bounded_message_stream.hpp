@@ -11,6 +11,7 @@
 //    never sends one would grow the daemon without a reply left unsent. Past
 //    `max_unfinished_calls` the connection fails with QUOTA_EXCEEDED (the
 //    client is told in an Abort).
+// It also lets the other connections in: see kYieldEvery.
 // The backlog is what TwoPartyVatNetwork has queued (its own queue, in 0.9.2:
 // the stream sees one message at a time), so the owner hands in a function
 // that reads it once the network exists.
@@ -63,6 +64,7 @@ class BoundedMessageStream final : public capnp::MessageStream {
   MessageStreamLimits limits_;
   std::function<std::size_t()> backlog_;
   std::size_t writing_ = 0;  // bytes handed to the socket, not yet written
+  std::uint64_t reads_ = 0;
   std::unordered_set<std::uint32_t> unfinished_;  // the client's question ids
   kj::Maybe<kj::Own<kj::PromiseFulfiller<void>>> wake_;
 };

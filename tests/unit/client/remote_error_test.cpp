@@ -1,5 +1,8 @@
 #include "client/remote_error.hpp"
 
+#include <capnp/message.h>
+#include <capnp/rpc.capnp.h>
+#include <capnp/serialize.h>
 #include <gtest/gtest.h>
 
 namespace ddtr::client {
@@ -36,6 +39,20 @@ TEST(RemoteError, ALostConnectionIsNotAdviceToStartTheDaemon) {
   EXPECT_EQ(text.find("start it"), std::string::npos);
   EXPECT_EQ(connection_failure("/run/x.sock", "remote exception: QUOTA_EXCEEDED: full").code(),
             ErrorCode::QuotaExceeded);
+}
+
+TEST(RemoteError, AnAbortLeftInTheSocketIsReadAsTheRefusal) {
+  capnp::MallocMessageBuilder message;
+  message.initRoot<capnp::rpc::Message>().initAbort().setReason("QUOTA_EXCEEDED: too many connections: user x");
+  auto words = capnp::messageToFlatArray(message);
+  auto error = refusal_in(words);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), ErrorCode::QuotaExceeded);
+  EXPECT_STREQ(error->what(), "too many connections: user x");
+  EXPECT_FALSE(refusal_in(words.slice(0, words.size() - 1)));  // cut short
+  capnp::MallocMessageBuilder other;
+  other.initRoot<capnp::rpc::Message>().initFinish();
+  EXPECT_FALSE(refusal_in(capnp::messageToFlatArray(other)));
 }
 
 }  // namespace
