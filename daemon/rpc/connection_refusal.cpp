@@ -26,7 +26,7 @@ kj::Exception refusal_exception(const Error& error) {
 }
 
 kj::Promise<void> refuse_connection(kj::Own<kj::AsyncIoStream> stream, const Error& refusal, kj::Timer& timer,
-                                    bool linger, kj::Duration linger_for) {
+                                    kj::Duration linger_for, kj::Promise<void> cut_short) {
   auto message = kj::heap<capnp::MallocMessageBuilder>(128);
   auto abort = message->initRoot<capnp::rpc::Message>().initAbort();
   abort.setType(capnp::rpc::Exception::Type::OVERLOADED);
@@ -35,12 +35,14 @@ kj::Promise<void> refuse_connection(kj::Own<kj::AsyncIoStream> stream, const Err
   auto written = capnp::writeMessage(*stream, *message).attach(kj::mv(message));
   auto& io = *stream;
   return written
-      .then([&io, &timer, linger, linger_for]() -> kj::Promise<void> {
+      .then([&io, &timer, linger_for, cut_short = kj::mv(cut_short)]() mutable -> kj::Promise<void> {
         io.shutdownWrite();
-        if (!linger) return kj::READY_NOW;
         auto buffer = kj::heapArray<kj::byte>(4096);
         auto view = buffer.asPtr();
-        return drain(io, view).attach(kj::mv(buffer)).exclusiveJoin(timer.afterDelay(linger_for));
+        return drain(io, view)
+            .attach(kj::mv(buffer))
+            .exclusiveJoin(timer.afterDelay(linger_for))
+            .exclusiveJoin(kj::mv(cut_short));
       })
       .catch_([](kj::Exception&&) {})  // the client went first: nothing left to do
       .attach(kj::mv(stream));

@@ -19,10 +19,11 @@ std::string wire_reason(const Error& error);
 // The same as an exception a server method throws (the caller gets the reason).
 kj::Exception refusal_exception(const Error& error);
 
-// Writes the Abort, shuts the write side, and (when `linger`) reads and drops
-// what the client sends for at most `linger_for`, so the client's own first
-// writes do not fail with EPIPE before it reads why; then the stream is gone.
+// Writes the Abort, shuts the write side, then reads and drops what the
+// client sends until it closes, `linger_for` passes, or `cut_short` resolves,
+// so the client's own first writes do not fail with EPIPE before it has read
+// why; then the stream is gone.
 kj::Promise<void> refuse_connection(kj::Own<kj::AsyncIoStream> stream, const Error& refusal, kj::Timer& timer,
-                                    bool linger, kj::Duration linger_for);
+                                    kj::Duration linger_for, kj::Promise<void> cut_short);
 
 }  // namespace ddtr::rpcserver

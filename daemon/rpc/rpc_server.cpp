@@ -32,9 +32,11 @@ constexpr std::size_t kFlowLimitWords = 64 * 1024;
 
 // A refused connection is kept, reading and dropping, until its client closes
 // or this long, so the client reads why before its own writes could fail; at
-// most kMaxLingering at once (past that, closed right after the answer).
+// most kMaxLingering at once: a new one cuts the oldest short (which has had
+// the most time to read why), so a flood cannot take the newest client's
+// answer away.
 constexpr auto kRefusedLinger = 1 * kj::SECONDS;
-constexpr int kMaxLingering = 64;
+constexpr std::size_t kMaxLingering = 64;
 
 // Everything one client connection owns; destroying it cancels its calls.
 // Members go in reverse: the RPC system, then the network (its queued
@@ -136,11 +138,15 @@ void RpcServer::refuse(kj::Own<kj::AsyncIoStream> stream, const policy::Identity
     spdlog::warn("refused a connection: uid={} pid={}: {} {}", who.uid,
                  who.pid, refusal.what(), unlogged_note(*unlogged));
   }
-  const bool linger = lingering_ < kMaxLingering;
-  if (linger) ++lingering_;
-  tasks_.add(refuse_connection(kj::mv(stream), refusal, timer_, linger, kRefusedLinger).then([this, linger] {
-    if (linger) --lingering_;
-  }));
+  if (lingering_.size() >= kMaxLingering) {
+    lingering_.begin()->second->fulfill();
+    lingering_.erase(lingering_.begin());
+  }
+  const std::uint64_t id = ++lingering_ids_;
+  auto cut = kj::newPromiseAndFulfiller<void>();
+  lingering_.emplace(id, kj::mv(cut.fulfiller));
+  tasks_.add(refuse_connection(kj::mv(stream), refusal, timer_, kRefusedLinger, kj::mv(cut.promise))
+                 .attach(kj::defer([this, id] { lingering_.erase(id); })));
 }
 
 void RpcServer::release_memory_when_idle() {

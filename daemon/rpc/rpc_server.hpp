@@ -7,6 +7,7 @@
 #include <kj/timer.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 
 #include "daemon/rpc/refusal_log.hpp"
@@ -34,7 +35,10 @@ class RpcServer {
   kj::Timer& timer_;
   kj::Own<kj::ConnectionReceiver> listener_;
   RefusalLog refusal_log_;
-  int lingering_ = 0;  // refused connections still open (see kMaxLingering)
+  // Refused connections still open (see kMaxLingering), oldest first; each
+  // ends early when its fulfiller is fulfilled.
+  std::map<std::uint64_t, kj::Own<kj::PromiseFulfiller<void>>> lingering_;
+  std::uint64_t lingering_ids_ = 0;
   kj::TaskSet tasks_;
   std::uint64_t connection_events_ = 0;  // accepts and closes: the idle release waits for quiet
 
