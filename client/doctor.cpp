@@ -117,8 +117,14 @@ int run_doctor(const std::string& socket_path, std::ostream& out) {
       DaemonConnection daemon(io, socket_path);
       status = daemon.daemon_status();
     } catch (const Error& e) {
-      report.fail(std::string("the daemon does not answer: ") + e.what(),
-                  daemon_hints().status);
+      if (e.code() == ErrorCode::DaemonUnavailable) {
+        report.fail(std::string("the daemon does not answer: ") + e.what(), daemon_hints().status);
+      } else {
+        // It runs and answered: it refused this connection or call (a limit of yours).
+        report.fail(std::string("the daemon refused: ") + e.what() + " (code " +
+                        std::string(error_code_name(e.code())) + ")",
+                    "close some of your connections to the daemon, or wait, and run doctor again");
+      }
     }
     if (status) {
       check_daemon(*status, report);

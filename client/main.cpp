@@ -25,7 +25,12 @@ int print_version(const std::string& socket_path) {
     ddtr::client::DaemonConnection daemon(io, socket_path);
     std::cout << "datadog-tracerouted " << daemon.daemon_version() << " (" << socket_path << ")\n";
   } catch (const ddtr::Error& e) {
-    std::cout << "datadog-tracerouted: not reachable at " << socket_path << "\n";
+    if (e.code() == ddtr::ErrorCode::DaemonUnavailable) {
+      std::cout << "datadog-tracerouted: not reachable at " << socket_path << "\n";
+    } else {
+      std::cout << "datadog-tracerouted: running at " << socket_path << ", refused: " << e.what() << " (code "
+                << ddtr::error_code_name(e.code()) << ")\n";
+    }
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <capnp/rpc-twoparty.h>
 
 #include "client/daemon_endpoint.hpp"
+#include "client/remote_error.hpp"
 #include "proto/codec.hpp"
 
 namespace ddtr::client {
@@ -45,9 +46,17 @@ kj::Promise<TraceOutcome> DaemonConnection::send_trace(const TraceParams& params
         }
         return proto::read_results(result.getResults());
       },
-      [path = socket_path_](kj::Exception&& e) -> TraceOutcome {
-        return daemon_unavailable(path, std::string("the connection failed: ") + e.getDescription().cStr());
-      });
+      [this](kj::Exception&& e) -> TraceOutcome { return failure(e.getDescription().cStr()); });
+}
+
+Error DaemonConnection::failure(const std::string& why) {
+  // Our own write can fail (EPIPE: the daemon closed a refused connection)
+  // before the read that would have found the daemon's Abort, which then
+  // still waits in the socket.
+  if (!typed_remote_error(why)) {
+    if (auto refusal = unread_refusal(*state_->stream)) return *refusal;
+  }
+  return connection_failure(socket_path_, why);
 }
 
 std::string DaemonConnection::daemon_version() { return daemon_status().version; }
@@ -102,7 +111,7 @@ DaemonStatus DaemonConnection::daemon_status() {
     s.global_probes_per_second = info.getGlobalProbesPerSecond();
     return s;
   } catch (const kj::Exception& e) {
-    throw daemon_unavailable(socket_path_, std::string("the connection failed: ") + e.getDescription().cStr());
+    throw failure(e.getDescription().cStr());
   }
 }
 

@@ -58,8 +58,9 @@ class DaemonConnection {
   DaemonConnection(kj::AsyncIoContext& io, std::string socket_path);
   ~DaemonConnection();
 
-  // Resolves on the connection's event loop; a broken connection resolves to
-  // Error(DAEMON_UNAVAILABLE), never throws. The connection must outlive it.
+  // Resolves on the connection's event loop; never throws. A refusal the
+  // daemon sent as a typed exception resolves to that error (QUOTA_EXCEEDED
+  // for a connection over a limit), a lost connection to DAEMON_UNAVAILABLE. The connection must outlive it.
   kj::Promise<TraceOutcome> trace(const TraceParams& params, wire::HopListener::Client listener);
   // The same without a listener: the daemon sends the result only, no hops.
   kj::Promise<TraceOutcome> trace(const TraceParams& params);
@@ -68,6 +69,8 @@ class DaemonConnection {
 
  private:
   kj::Promise<TraceOutcome> send_trace(const TraceParams& params, kj::Maybe<wire::HopListener::Client> listener);
+  // The error for a call that failed with `why` (see client/remote_error).
+  Error failure(const std::string& why);
   struct State;
   kj::AsyncIoContext& io_;
   std::string socket_path_;

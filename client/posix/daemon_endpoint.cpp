@@ -6,9 +6,20 @@
 #include <cerrno>
 #include <cstring>
 
+#include "client/remote_error.hpp"
 #include "platform/linux/unique_fd.hpp"
 
 namespace ddtr::client {
+
+std::optional<Error> unread_refusal(kj::AsyncIoStream& stream) {
+  int fd = -1;
+  KJ_IF_MAYBE (f, stream.getFd()) { fd = *f; }
+  if (fd < 0) return std::nullopt;
+  capnp::word buffer[512];  // an Abort is a few hundred bytes
+  ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+  if (n <= 0) return std::nullopt;
+  return refusal_in(kj::arrayPtr(buffer, static_cast<std::size_t>(n) / sizeof(capnp::word)));
+}
 
 Error daemon_unavailable(const std::string& endpoint, const std::string& why) {
   return Error(ErrorCode::DaemonUnavailable,

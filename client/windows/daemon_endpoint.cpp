@@ -8,6 +8,8 @@
 
 namespace ddtr::client {
 
+std::optional<Error> unread_refusal(kj::AsyncIoStream&) { return std::nullopt; }
+
 Error daemon_unavailable(const std::string& endpoint, const std::string& why) {
   return Error(ErrorCode::DaemonUnavailable,
                "cannot reach the traceroute daemon at " + endpoint + ": " + why +

@@ -1,7 +1,6 @@
 #include "daemon/rpc/connection_admission.hpp"
 
-#include <spdlog/spdlog.h>
-
+#include <algorithm>
 #include <string>
 
 #include "daemon/gateway/trace_gateway.hpp"
@@ -11,27 +10,43 @@
 
 namespace ddtr::rpcserver {
 
+int one_user_share(int global_max) {
+  const int reserve = std::max(1, global_max / 8);
+  return std::max(1, global_max - reserve);
+}
+
+std::optional<Error> connection_refusal(const ConnectionCounts& counts, const ConnectionLimits& limits) {
+  const std::string head = "too many connections: user " + limits.user_name + " has " +
+                           std::to_string(counts.user_open) + " open, ";
+  if (counts.user_open >= limits.user_max) {
+    return Error(ErrorCode::QuotaExceeded, head + "the most role \"" + limits.role + "\" allows (roles." + limits.role +
+                                               ".max_connections " + std::to_string(limits.user_max) + ")");
+  }
+  const int share = one_user_share(limits.global_max);
+  if (counts.user_open >= share) {
+    return Error(ErrorCode::QuotaExceeded,
+                 head + "the most one user may hold (global.max_connections " + std::to_string(limits.global_max) +
+                     " less the " + std::to_string(limits.global_max - share) + " kept for other users)");
+  }
+  if (counts.total_open >= limits.global_max) {
+    return Error(ErrorCode::QuotaExceeded, "too many connections: the daemon has " +
+                                               std::to_string(counts.total_open) + " open (global.max_connections " +
+                                               std::to_string(limits.global_max) + "); user " + limits.user_name +
+                                               "'s connection refused");
+  }
+  return std::nullopt;
+}
+
 ConnectionVerdict judge_connection(DaemonContext& daemon, const policy::Identity& who) {
   auto rules = daemon.gateway.policy().rules();
   auto role = rules->role_of(who);
-  const auto& limits = rules->limits(role.role);
   ConnectionVerdict verdict;
-  if (daemon.connections.total() >= rules->config().global_max_connections) {
-    spdlog::warn("closing a connection from user={} pid={}: the daemon has {} open (global.max_connections)",
-                 who.user_name, who.pid, daemon.connections.total());
-    verdict.close_now = true;
-    return verdict;
-  }
   verdict.principal = policy::principal_key(who);
-  const auto open = daemon.connections.of_user(verdict.principal);
-  if (open >= limits.max_connections) {
-    std::string role_text(policy::role_name(role.role));
-    std::string message = "too many connections: user ";
-    message.append(who.user_name).append(" has ").append(std::to_string(open));
-    message.append(" open, the most role \"").append(role_text).append("\" allows (roles.").append(role_text);
-    message.append(".max_connections ").append(std::to_string(limits.max_connections)).append(")");
-    verdict.refusal = Error(ErrorCode::QuotaExceeded, std::move(message));
-  }
+  ConnectionCounts counts{daemon.connections.of_user(verdict.principal), daemon.connections.total()};
+  ConnectionLimits limits{who.user_name, std::string(policy::role_name(role.role)),
+                          rules->limits(role.role).max_connections, rules->config().global_max_connections};
+  verdict.refusal = connection_refusal(counts, limits);
+  verdict.close_now = counts.total_open >= limits.global_max;
   return verdict;
 }
 

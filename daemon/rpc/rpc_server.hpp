@@ -7,8 +7,10 @@
 #include <kj/timer.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 
+#include "daemon/rpc/refusal_log.hpp"
 #include "daemon/rpc/tracer_impl.hpp"
 
 namespace ddtr::rpcserver {
@@ -22,6 +24,9 @@ class RpcServer {
 
  private:
   void serve(kj::Own<kj::AsyncIoStream> stream);
+  // A connection over a limit: told why (QUOTA_EXCEEDED) and closed at once,
+  // never counted; its log line is one of at most 5 per 10 s.
+  void refuse(kj::Own<kj::AsyncIoStream> stream, const policy::Identity& who, const Error& refusal);
   // Called when a connection has gone: once no client has been connected for
   // a second, freed memory goes back to the OS (not after every lone trace).
   void release_memory_when_idle();
@@ -29,6 +34,11 @@ class RpcServer {
   DaemonContext& daemon_;
   kj::Timer& timer_;
   kj::Own<kj::ConnectionReceiver> listener_;
+  RefusalLog refusal_log_;
+  // Refused connections still open (see kMaxLingering), oldest first; each
+  // ends early when its fulfiller is fulfilled.
+  std::map<std::uint64_t, kj::Own<kj::PromiseFulfiller<void>>> lingering_;
+  std::uint64_t lingering_ids_ = 0;
   kj::TaskSet tasks_;
   std::uint64_t connection_events_ = 0;  // accepts and closes: the idle release waits for quiet
 

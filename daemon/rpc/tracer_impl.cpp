@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "daemon/rpc/connection_refusal.hpp"
 #include "platform/utc_time.hpp"
 #include "proto/codec.hpp"
 #include "shared/common/version.hpp"
@@ -107,6 +108,19 @@ kj::Promise<void> TracerImpl::trace(TraceContext context) {
 }
 
 kj::Promise<void> TracerImpl::info(InfoContext context) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!daemon_.info_rate.try_take(policy::principal_key(who_), now)) {
+    const auto& rate = daemon_.info_rate.limits();
+    Error refusal(ErrorCode::QuotaExceeded, "too many info calls: user " + who_.user_name + " may make " +
+                                                std::to_string(static_cast<int>(rate.per_second)) +
+                                                " a second (bursts of " + std::to_string(static_cast<int>(rate.burst)) +
+                                                ")");
+    if (auto unlogged = daemon_.info_refusals.admit(now)) {
+      spdlog::warn("refused an info call: uid={} pid={}: {} {}",
+                   who_.uid, who_.pid, refusal.what(), unlogged_note(*unlogged));
+    }
+    return refusal_exception(refusal);
+  }
   auto& policy = daemon_.gateway.policy();
   auto rules = policy.rules();
   auto role = rules->role_of(who_);

@@ -11,6 +11,8 @@
 #include "daemon/gateway/trace_gateway.hpp"
 #include "daemon/policy/identity.hpp"
 #include "daemon/rpc/connection_registry.hpp"
+#include "daemon/rpc/info_rate_limit.hpp"
+#include "daemon/rpc/refusal_log.hpp"
 #include "proto/traceroute.capnp.h"
 
 namespace ddtr::rpcserver {
@@ -22,6 +24,8 @@ struct DaemonContext {
   std::vector<std::string> capabilities;  // the daemon's own, for `doctor`
   std::uint32_t uid = 0xffffffffu;         // the daemon's account after its privilege drop (unknown: Windows)
   std::string user;
+  InfoRateLimit info_rate{};                  // `info` calls per user
+  RefusalLog info_refusals{5, std::chrono::seconds(10)};  // their log lines, bounded
 };
 
 class TracerImpl final : public wire::Tracer::Server {
