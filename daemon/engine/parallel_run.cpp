@@ -177,7 +177,7 @@ static void for_each_waiting(int min_ttl, int top_ttl, const AdaptiveWait& wait,
       limit = {};
     } else if (wait.enabled && nearer_rtt_ms) {
       auto adaptive = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double, std::milli>(wait.near * *nearer_rtt_ms));
+          std::chrono::duration<double, std::milli>(wait.near_factor * *nearer_rtt_ms));
       limit = std::min(limit, std::max(adaptive, std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait.floor)));
     }
     visit(ttl, s.sent_steady + limit);

@@ -33,7 +33,7 @@ namespace ddtr::engine {
 
 struct AdaptiveWait {
   bool enabled = true;
-  double near = 10;
+  double near_factor = 10;  // traceroute -w NEAR ("near" is a macro in <windef.h>)
   // Routers answer from a control plane slower than the path that forwards
   // (see docs/deviations.md): a hop may answer well after the destination.
   std::chrono::milliseconds floor{500};

@@ -23,7 +23,7 @@ struct DaemonContext {
   ConnectionRegistry& connections;
   std::vector<std::string> capabilities;  // the daemon's own, for `doctor`
   std::uint32_t uid = 0xffffffffu;         // the daemon's account after its privilege drop (unknown: Windows)
-  std::string user;
+  std::string user{};
   InfoRateLimit info_rate{};                  // `info` calls per user
   RefusalLog info_refusals{5, std::chrono::seconds(10)};  // their log lines, bounded
 };

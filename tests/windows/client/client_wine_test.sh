@@ -140,7 +140,7 @@ check "a second client waits for its trace" wait_for "$work/silent.out" connecte
 kill "$silent_pid"; wait "$silent_pid" 2>/dev/null; silent_pid=
 wait "$client_pid"; echo $? >"$work/dies.rc"; client_pid=
 check "daemon gone mid-trace: exit 1" test "$(rc dies)" = 1
-check "daemon gone mid-trace: DAEMON_UNAVAILABLE, the connection failed" \
-  grep -qE '^Error: cannot reach the traceroute daemon at .*: the connection failed: .*\(code DAEMON_UNAVAILABLE\)$' "$work/dies.err"
+check "daemon gone mid-trace: DAEMON_UNAVAILABLE, accepted then lost (no advice to start a running daemon)" \
+  grep -qE '^Error: the traceroute daemon at .* accepted the connection, then it was lost: .*\(code DAEMON_UNAVAILABLE\)$' "$work/dies.err"
 
 finish_checks || { for f in "$work"/*.err "$work"/daemon.* "$work"/silent.out; do echo "--- $f"; cat "$f"; done; exit 1; }
