@@ -133,7 +133,8 @@ def main():
     private_devices = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"}
     dev = sorted(p for p in touched if p.startswith("/dev/") and p not in private_devices and not p.startswith("/dev/shm/"))
     check(not dev, "no device but the pseudo-devices of PrivateDevices=yes", " ".join(dev))
-    home = sorted(p for p in touched if p.startswith(("/home", "/root", "/run/user")))
+    # Whole path components: /run/userdb (nss-systemd's user records) is not /run/user.
+    home = sorted(p for p in touched if any(p == d or p.startswith(d + "/") for d in ("/home", "/root", "/run/user")))
     check(not home, "no home directory (ProtectHome=yes)", " ".join(home))
     check(not wx, "no writable and executable mapping (MemoryDenyWriteExecute=yes)", " | ".join(wx[:3]))
     ns = sorted(c for c in calls if c in ("unshare", "setns"))
