@@ -54,7 +54,9 @@ void validate_request(const TraceParams& p) {
   if (p.protocol == "tcp" && !is_known_tcp_method(p.tcp_method)) {
     throw Error(ErrorCode::Unknown, "unexpected TCPMethod: " + p.tcp_method);
   }
-  if (p.port < 0 || p.port > 65535) {
+  // ICMP never uses the port (upstream parses the target with 80 and reports
+  // the request's port as given), so any value is answered as Go does.
+  if (p.protocol != "icmp" && (p.port < 0 || p.port > 65535)) {
     throw Error(ErrorCode::InvalidRequest, "invalid port " + std::to_string(p.port) + ": must be 0..65535");
   }
   // Upstream casts TTLs to uint8 before checking them.
