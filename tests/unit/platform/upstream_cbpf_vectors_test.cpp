@@ -18,13 +18,13 @@
 namespace ddtr::platform::linux_ {
 namespace {
 
-// TCP runs over IPv6 here too, and a SYN run's router replies are ICMP: the TCP
-// and SYN-ACK programs accept ICMP and ICMPv6 errors where upstream's IPv4-only
-// TCP programs drop them.
+// Every program here starts with one dispatch that passes ICMP of both families
+// (the routers' answers; TCP runs over IPv6 too); upstream's TCP program drops
+// ICMPv6 and its SYN-ACK program all ICMP.
 const std::map<std::string, std::string> kDeviations = {
     {"G-tcp-icmp6", "the TCP 4-tuple program accepts ICMPv6 (TCP over IPv6: a router's Time Exceeded)"},
-    {"G-synack-icmp4", "the SYN-ACK program accepts ICMP (the SACK channel's capture sees its Time Exceeded)"},
-    {"G-synack-icmp6", "the SYN-ACK program accepts ICMPv6 (likewise, over IPv6)"},
+    {"G-synack-icmp4", "the SYN-ACK program passes ICMP too (shared dispatch; SACK's handshake reader ignores it)"},
+    {"G-synack-icmp6", "the SYN-ACK program passes ICMPv6 too (likewise)"},
 };
 
 std::vector<sock_filter> program_for(const testutils::UpstreamVector& v) {
