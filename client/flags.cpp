@@ -192,6 +192,12 @@ void validate(const ClientOptions& o) {
 
 }  // namespace
 
+std::vector<CompletionFlag> completion_flags() {
+  std::vector<CompletionFlag> out;
+  for (const auto& f : flag_specs()) out.push_back({f.name, f.shorthand, f.type != FlagType::Bool, f.help});
+  return out;
+}
+
 std::string usage_text() {
   std::ostringstream out;
   out << "Multi-protocol datadog traceroute CLI. Traces run in the datadog-tracerouted daemon, so no\n"
@@ -199,7 +205,9 @@ std::string usage_text() {
          "the Go tool's JSON document on stdout.\n\n"
          "Usage:\n  datadog-traceroute [target] [flags]\n  datadog-traceroute target... [--targets-file FILE] [flags]\n"
          "  datadog-traceroute [command]\n\n"
-         "Available Commands:\n  doctor      Check the daemon socket, the daemon, your role and quota, and say what to fix\n"
+         "Available Commands:\n"
+         "  completion  Generate the autocompletion script for the specified shell\n"
+         "  doctor      Check the daemon socket, the daemon, your role and quota, and say what to fix\n"
          "  help        Help about any command\n  version     Print the client and daemon "
          "versions\n\nFlags:\n";
   for (const auto& f : flag_specs()) {
@@ -337,6 +345,19 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const char
   }
   if (version || (positional.size() == 1 && positional.front() == "version")) {
     outcome.kind = CommandKind::Version;
+    return outcome;
+  }
+  // cobra's completion command: never a target.
+  if (!positional.empty() && positional.front() == "completion") {
+    if (positional.size() > 2) throw FlagError("accepts at most 1 arg(s), received " + std::to_string(positional.size() - 1));
+    outcome.kind = CommandKind::Completion;
+    if (positional.size() == 1) {
+      outcome.text = completion_usage();
+      return outcome;
+    }
+    auto script = completion_script(positional[1], completion_flags());
+    if (!script) throw FlagError("invalid argument \"" + positional[1] + "\" for \"datadog-traceroute completion\"");
+    outcome.text = *script;
     return outcome;
   }
   if (positional.size() == 1 && positional.front() == "doctor") {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "client/completion.hpp"
 #include "shared/common/trace_params.hpp"
 
 namespace ddtr::client {
@@ -43,12 +44,13 @@ struct ClientOptions {
   bool is_watch() const { return watch || report_cycles > 0; }
 };
 
-enum class CommandKind { Trace, Help, Version, Doctor };
+// Completion: the script (or, with no shell, the usage) is in `text`.
+enum class CommandKind { Trace, Help, Version, Doctor, Completion };
 
 struct ParseOutcome {
   CommandKind kind = CommandKind::Trace;
   ClientOptions options;
-  std::string text;  // the help text, for Help
+  std::string text;  // the help text, for Help; the script, for Completion
 };
 
 class FlagError : public std::runtime_error {
@@ -58,6 +60,9 @@ class FlagError : public std::runtime_error {
 
 // `args` excludes argv[0]; `env_socket` is $DD_TRACEROUTE_SOCKET or nullptr.
 ParseOutcome parse_command_line(const std::vector<std::string>& args, const char* env_socket);
+
+// The flag table as the completion scripts need it.
+std::vector<CompletionFlag> completion_flags();
 
 std::string usage_text();
 

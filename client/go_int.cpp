@@ -71,7 +71,7 @@ GoIntResult parse_go_int(std::string_view text, int bits) {
   unsigned __int128 limit = static_cast<unsigned __int128>(1) << (bits - 1);  // |min|
   bool overflow = false;
   for (char c : s) {
-    if (c == '_' && prefixed) {
+    if (c == '_') {  // base 0 allows them in every base; underscoreOK judges their places
       underscores = true;
       continue;
     }

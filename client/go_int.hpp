@@ -1,5 +1,6 @@
 // Go's strconv.ParseInt(s, 0, bits), which pflag's int flags use: sign, base
-// prefixes 0x/0o/0b, a leading 0 for octal, underscores only after a prefix.
+// prefixes 0x/0o/0b, a leading 0 for octal, underscores between digits (base 0
+// allows them in decimal too: "4_43" is 443).
 #pragma once
 
 #include <cstdint>

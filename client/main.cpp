@@ -13,12 +13,14 @@
 #include "client/output_plan.hpp"
 #include "client/rpc_client.hpp"
 #include "client/trace_command.hpp"
+#include "client/version_line.hpp"
 #include "client/watch_command.hpp"
 #include "shared/common/version.hpp"
 
 namespace {
 
 int print_version(const std::string& socket_path) {
+  std::cout << ddtr::client::go_version_line() << "\n";  // the Go tool's line first, for scripts
   std::cout << "datadog-traceroute " << ddtr::kVersion << "\n";
   try {
     auto io = kj::setupAsyncIo();
@@ -53,6 +55,9 @@ int main(int argc, char** argv) {
       return 0;
     case ddtr::client::CommandKind::Version:
       return print_version(parsed.options.socket_path);
+    case ddtr::client::CommandKind::Completion:
+      std::cout << parsed.text;
+      return 0;
     case ddtr::client::CommandKind::Doctor:
       return ddtr::client::run_doctor(parsed.options.socket_path, std::cout);
     case ddtr::client::CommandKind::Trace:

@@ -6,6 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <cerrno>
 
+#include "shared/result/go_rtt.hpp"
+
 namespace ddtr::engine {
 
 bool is_refused_send(const Error& error) {
@@ -145,7 +147,7 @@ void ParallelRun::on_response(const probes::ProbeResponse& response, platform::W
   if (s.response && (s.response->is_dest || !response.is_dest)) return;
   bool first = !s.response;
   auto rtt = received_at - *s.sent_at;
-  s.rtt_ms = std::chrono::duration<double, std::milli>(rtt).count();
+  s.rtt_ms = go_duration_ms(std::chrono::duration_cast<std::chrono::nanoseconds>(rtt));  // Go's digits
   if (s.rtt_ms <= 0) s.rtt_ms = 1e-6;  // clock stepped backwards; 0 would read as "lost"
   s.response = response;
   if (first) --in_flight_;

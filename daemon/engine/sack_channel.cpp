@@ -2,6 +2,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include "daemon/engine/go_error_text.hpp"
 #include "daemon/engine/probe_channel.hpp"
 #include "daemon/probes/tcp/sack_probe.hpp"
 #include "platform/source_sink.hpp"
@@ -32,13 +33,17 @@ class SackChannel final : public ProbeChannel, public std::enable_shared_from_th
     socket_.open(local.protocol(), ec);
     if (!ec) socket_.bind(local, ec);
     auto bound = ec ? boost::asio::ip::tcp::endpoint{} : socket_.local_endpoint(ec);
-    if (ec) throw Error(error_code_from_errno(ec.value()), "sack traceroute: cannot bind a local port: " + ec.message());
+    if (ec) {
+      throw Error(error_code_from_errno(ec.value()),
+                  "sack traceroute: cannot bind a local port: " + go_error_case(ec.message()));
+    }
     local_ = Endpoint{config_.local, bound.port()};
     wait_for_synack();
     timer_.expires_after(config_.handshake_timeout);
     timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
       if (auto self = weak.lock(); self && !ec) {
-        self->fail(Error::not_supported(ErrorCode::Timeout, "sack traceroute failed to dial: i/o timeout"));
+        self->fail(Error::not_supported(ErrorCode::Timeout, "sack traceroute failed to dial: " +
+                                                                go_dial_error(self->config_.target, "i/o timeout")));
       }
     });
     boost::asio::ip::tcp::endpoint target(config_.target.address, config_.target.port);
@@ -46,9 +51,11 @@ class SackChannel final : public ProbeChannel, public std::enable_shared_from_th
       auto self = weak.lock();
       if (!self || !self->done_) return;
       if (ec) {
-        self->fail(Error::not_supported(error_code_from_errno(ec.value()),
-                                        "sack traceroute failed to dial: " + ec.message() +
-                                            " (SACK not supported for this target/source)"));
+        // wrap_run_error adds upstream's "SACK not supported for this target/source: ".
+        self->fail(Error::not_supported(
+            error_code_from_errno(ec.value()),
+            "sack traceroute failed to dial: " +
+                go_dial_error(self->config_.target, "connect: " + go_error_case(ec.message()))));
         return;
       }
       self->connected_ = true;

@@ -35,7 +35,7 @@ ResolveResult pick(const std::string& host, std::uint16_t port, bool want_v6, co
 }
 
 // c-ares's statuses in the words Go's resolver uses for the same outcomes.
-std::string describe_status(int status) {
+std::string describe_status_words(int status) {
   switch (status) {
     case ARES_ENOTFOUND:
     case ARES_ENODATA:
@@ -50,6 +50,14 @@ std::string describe_status(int status) {
     case ARES_ECONNREFUSED: return "connection refused";
     default: return ares_strerror(status);
   }
+}
+
+// Go's net.DNSError text: "lookup NAME on SERVER: WHY" ("on SERVER" only when
+// a server was asked). Scripts grep for "no such host".
+std::string describe_status(const std::string& host, const std::string& server, int status) {
+  std::string out = "lookup " + host;
+  if (!server.empty()) out += " on " + server;
+  return out + ": " + describe_status_words(status);
 }
 
 std::string describe_duration(std::chrono::milliseconds d) {
@@ -145,7 +153,7 @@ class TargetResolver::Lookup : public std::enable_shared_from_this<Lookup> {
 
   void answer(int status, const std::vector<IpAddress>& addresses) {
     if (status != ARES_SUCCESS) {
-      finish(dns_error(spec_.host, describe_status(status)));
+      finish(dns_error(spec_.host, describe_status(spec_.host, channel_ ? channel_->first_server() : "", status)));
       return;
     }
     try {

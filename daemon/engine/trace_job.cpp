@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "daemon/engine/go_error_text.hpp"
 #include "daemon/engine/target_resolver.hpp"
 #include "daemon/engine/probe_factory.hpp"
 #include "shared/result/normalize.hpp"
@@ -53,7 +54,9 @@ void validate_request(const TraceParams& p) {
   if (p.protocol == "tcp" && !is_known_tcp_method(p.tcp_method)) {
     throw Error(ErrorCode::Unknown, "unexpected TCPMethod: " + p.tcp_method);
   }
-  if (p.port < 0 || p.port > 65535) {
+  // ICMP never uses the port (upstream parses the target with 80 and reports
+  // the request's port as given), so any value is answered as Go does.
+  if (p.protocol != "icmp" && (p.port < 0 || p.port > 65535)) {
     throw Error(ErrorCode::InvalidRequest, "invalid port " + std::to_string(p.port) + ": must be 0..65535");
   }
   // Upstream casts TTLs to uint8 before checking them.
@@ -165,9 +168,22 @@ std::shared_ptr<ParallelRun> TraceJob::make_run(const TraceParams& params, int m
       on_done(std::move(result));
     };
   }
-  PreparedRun prepared = prepare_run(context_.io, params,
-                                     platform::CaptureChoice{params.use_windows_driver, context_.windows_driver_version},
-                                     target_, min_ttl, *context_.ids, context_.demux);
+  // Upstream's words around whatever the run fails with (go_error_text.hpp);
+  // inside prefer_sack's fallback wrapper, which must still see "not supported".
+  on_done = [protocol = params.protocol, method = params.tcp_method,
+             on_done = std::move(on_done)](std::variant<Run, Error> result) mutable {
+    if (auto* error = std::get_if<Error>(&result)) result = wrap_run_error(protocol, method, *error);
+    on_done(std::move(result));
+  };
+  PreparedRun prepared = [&] {
+    try {
+      return prepare_run(context_.io, params,
+                         platform::CaptureChoice{params.use_windows_driver, context_.windows_driver_version}, target_,
+                         min_ttl, *context_.ids, context_.demux);
+    } catch (const Error& e) {
+      throw wrap_run_error(params.protocol, params.tcp_method, e);
+    }
+  }();
   // SACK's send delay is fixed at 10 ms upstream. Otherwise the daemon's
   // pacing (the window, or --send-delay), not the request's delay (which the
   // Go CLI fixes at 50 ms): the pacing is the burst put on the network, the

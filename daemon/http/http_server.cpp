@@ -118,11 +118,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (auto refusal = check_listener(request, version)) return send(std::move(*refusal), version, false);
     std::string_view target(request.target().data(), request.target().size());
     auto question = target.find('?');
-    std::string_view path = target.substr(0, question);
+    // Go routes on the decoded path, and refuses a bad escape before routing.
+    auto path = path_unescape(target.substr(0, question));
+    if (!path) return send(plain(400, "400 Bad Request"), version, false);
     std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
     bool keep_alive = request.keep_alive();
     std::string method(request.method_string());
-    switch (route(method, path)) {
+    switch (route(method, *path)) {
       case Route::NotFound: return send(not_found_response(), version, keep_alive);
       case Route::MethodNotAllowed: return send(method_not_allowed_response(), version, keep_alive);
       case Route::Health: {
@@ -232,6 +234,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void send(Response r, int version, bool keep_alive) {
     auto response = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version);
     response->set(bhttp::field::content_type, r.content_type);
+    response->set(bhttp::field::date, http_date(std::chrono::system_clock::now()));  // Go's server sends one on every answer
     for (auto& [name, value] : r.headers) response->set(name, value);
     response->body() = std::move(r.body);
     response->keep_alive(keep_alive);

@@ -16,13 +16,14 @@ int hex_value(char c) {
   return -1;
 }
 
-// url.QueryUnescape: "+" is a space, "%XX" a byte; a bad escape fails.
-std::optional<std::string> query_unescape(std::string_view text) {
+// url.QueryUnescape (plus_is_space) and url.PathUnescape: "%XX" a byte; a bad
+// escape fails.
+std::optional<std::string> unescape(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out += ' ';
     } else if (c == '%') {
       if (i + 2 >= text.size()) return std::nullopt;  // needs two digits after '%'
@@ -36,6 +37,8 @@ std::optional<std::string> query_unescape(std::string_view text) {
   }
   return out;
 }
+
+std::optional<std::string> query_unescape(std::string_view text) { return unescape(text, true); }
 
 const std::string* first(const QueryValues& query, const std::string& key) {
   auto it = query.find(key);
@@ -83,6 +86,8 @@ bool bool_param(const QueryValues& query, const std::string& key) {
 }
 
 }  // namespace
+
+std::optional<std::string> path_unescape(std::string_view raw_path) { return unescape(raw_path, false); }
 
 QueryValues parse_query(std::string_view raw) {
   QueryValues out;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,11 @@
 namespace ddtr::http {
 
 using QueryValues = std::map<std::string, std::vector<std::string>>;
+
+// The request path as Go's url.ParseRequestURI leaves it in URL.Path, which
+// the mux routes on: "%XX" decoded ("/trace%72oute" is /traceroute), "+" kept;
+// nullopt for a bad escape (Go's server answers 400 Bad Request).
+std::optional<std::string> path_unescape(std::string_view raw_path);
 
 // url.ParseQuery, without its error (the Go server ignores it as r.URL.Query() does).
 QueryValues parse_query(std::string_view raw_query);

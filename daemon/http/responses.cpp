@@ -1,5 +1,6 @@
 #include "daemon/http/responses.hpp"
 
+#include <cstdio>
 #include <ctime>
 
 #include "daemon/http/go_duration.hpp"
@@ -14,6 +15,22 @@ Response plain_text(int status, std::string body) {
 }
 
 }  // namespace
+
+std::string http_date(std::chrono::system_clock::time_point now) {
+  using namespace std::chrono;
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto day = floor<days>(now);
+  year_month_day ymd(day);
+  hh_mm_ss<seconds> time(floor<seconds>(now - day));
+  char out[40];
+  std::snprintf(out, sizeof out, "%s, %02u %s %04d %02d:%02d:%02d GMT", kDays[weekday(day).c_encoding()],
+                static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
+                static_cast<int>(ymd.year()), static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
+  return out;
+}
 
 Route route(std::string_view method, std::string_view path) {
   if (path == "/traceroute") return method == "GET" ? Route::Traceroute : Route::MethodNotAllowed;

@@ -33,6 +33,9 @@ int status_for(ErrorCode code);
 Response error_response(const Error& error);          // {"code":..,"message":..}\n
 Response results_response(const Results& results);    // compact Go JSON + \n
 Response health_response(std::chrono::system_clock::time_point now, std::chrono::nanoseconds uptime);
+// Go's net/http Date header value (http.TimeFormat, UTC): "Fri, 04 Dec 2026 20:17:33 GMT".
+std::string http_date(std::chrono::system_clock::time_point now);
+
 Response not_found_response();                        // "404 page not found\n", text/plain
 Response method_not_allowed_response();               // "Method not allowed\n", text/plain
 

@@ -50,10 +50,20 @@ ErrorCode error_code_from_errno(int err) {
   }
 }
 
+std::string go_error_case(std::string text) {
+  // "Connection refused" -> "connection refused"; "RPC ..." stays as it is.
+  if (text.size() >= 2 && text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z')) {
+    text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  }
+  return text;
+}
+
+std::string go_errno_text(int err) { return go_error_case(std::strerror(err)); }
+
 void throw_errno(std::string_view what, int err) {
   std::string message(what);
   message += ": ";
-  message += std::strerror(err);
+  message += go_errno_text(err);
   throw Error(error_code_from_errno(err), std::move(message)).with_errno(err);
 }
 

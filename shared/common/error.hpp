@@ -64,7 +64,13 @@ class Error : public std::runtime_error {
   std::optional<int> sys_errno_;
 };
 
-// Throws Error("<what>: <strerror(err)>") with the code the errno maps to.
+// An errno as Go's syscall.Errno prints it: the C library's text with its
+// first letter lower-cased ("connection refused"), acronyms left alone.
+std::string go_errno_text(int err);
+// The same lower-casing for a text already made (an error_code's message()).
+std::string go_error_case(std::string text);
+
+// Throws Error("<what>: <go_errno_text(err)>") with the code the errno maps to.
 [[noreturn]] void throw_errno(std::string_view what, int err);
 
 }  // namespace ddtr

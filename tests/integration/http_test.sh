@@ -97,6 +97,18 @@ check "HEAD /traceroute: 405" status_is tr_head 405
 get nowhere "$base/nowhere"
 check "unknown path: 404 page not found, text/plain" test "$(cat "$work/nowhere.code")" = 404 -a "$(cat "$work/nowhere.body")" = "404 page not found"
 check "... with text/plain" grep -qi '^content-type: text/plain; charset=utf-8' "$work/nowhere.head"
+# Issue 19 item 9: Go's Date header, the decoded path, ICMP's port ignored.
+date_re='^date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT'
+check "every answer has Go's Date header (200, 404)" \
+  bash -c "grep -qiE '$date_re' '$work/health.head' && grep -qiE '$date_re' '$work/nowhere.head'"
+get escaped "$base/%68ealth" --path-as-is
+check "a percent-encoded path is routed decoded (/%68ealth is /health): 200" status_is escaped 200
+get badescape "$base/heal%zzth" --path-as-is
+check "a bad escape in the path: 400, as Go" status_is badescape 400
+get icmpport "$base/traceroute?target=203.0.113.5&protocol=icmp&port=99999&traceroute-queries=1&e2e-queries=0&max-ttl=8"
+check "ICMP with port 99999 traces (the port is ignored, as Go): 200" status_is icmpport 200
+check "... and reports the port as given" python3 -c '
+import json, sys; assert json.load(open(sys.argv[1]))["destination"]["port"] == 99999' "$work/icmpport.body"
 
 # --- a trace, and the same trace through the CLI ------------------------------------------------------
 get trace "$base/traceroute?target=203.0.113.5&protocol=icmp&traceroute-queries=2&e2e-queries=3&max-ttl=8"

@@ -139,6 +139,11 @@ has /etc/datadog-traceroute "root:root 755"
 has /etc/datadog-traceroute/daemon.json "root:root 644"
 has /usr/share/doc/datadog-traceroute/README.md "root:root 644"
 has /usr/share/doc/datadog-traceroute/systemd.md "root:root 644"
+has /usr/share/bash-completion/completions/datadog-traceroute "root:root 644"
+has /usr/share/zsh/vendor-completions/_datadog-traceroute "root:root 644"
+has /usr/share/fish/vendor_completions.d/datadog-traceroute.fish "root:root 644"
+check "the installed bash completion parses and completes --proto" bash -c \
+  'source /usr/share/bash-completion/completions/datadog-traceroute && COMP_WORDS=(datadog-traceroute --proto i) COMP_CWORD=2 && _datadog_traceroute && test "${COMPREPLY[*]}" = icmp'
 has /var/log/datadog-traceroute "$user:$user 750"
 check "the installed units are the source tree's" \
   cmp -s /lib/systemd/system/datadog-tracerouted.service "$source_dir/systemd/datadog-tracerouted.service"

@@ -200,6 +200,8 @@ trace sackclosed --proto tcp --tcp-method sack -p 80 -q 1 -Q 0 --timeout 1000 20
 check "sack to a closed port exits 1" test "$(cat "$work/sackclosed.rc")" = 1
 check "... saying SACK is not supported for this target (upstream's words)" \
   grep -q 'SACK not supported for this target/source' "$work/sackclosed.err"
+check "... word for word as the Go tool (wrapping, addr:port, lower-case errno text)" \
+  grep -qF 'sack traceroute failed: SACK not supported for this target/source: sack traceroute failed to dial: failed to dial 203.0.113.5:80: dial tcp 203.0.113.5:80: connect: connection refused' "$work/sackclosed.err"
 
 # --- 1f. the public IP, from local fake checkers: a 404 first (skipped), a dead port
 # (retried, then skipped), then one that answers.

@@ -62,6 +62,24 @@ AresChannel::AresChannel(boost::asio::io_context& io, std::shared_ptr<const Ares
   }
 }
 
+std::string AresChannel::first_server() const {
+  ares_addr_port_node* servers = nullptr;
+  if (ares_get_servers_ports(channel_, &servers) != ARES_SUCCESS || servers == nullptr) return {};
+  std::string out;
+  const int port = servers->udp_port != 0 ? servers->udp_port : 53;
+  if (servers->family == AF_INET) {
+    boost::asio::ip::address_v4::bytes_type bytes;
+    std::memcpy(bytes.data(), &servers->addr.addr4, bytes.size());
+    out = boost::asio::ip::address_v4(bytes).to_string() + ":" + std::to_string(port);
+  } else if (servers->family == AF_INET6) {
+    boost::asio::ip::address_v6::bytes_type bytes;
+    std::memcpy(bytes.data(), &servers->addr.addr6, bytes.size());
+    out = "[" + boost::asio::ip::address_v6(bytes).to_string() + "]:" + std::to_string(port);
+  }
+  ares_free_data(servers);
+  return out;
+}
+
 AresChannel::~AresChannel() {
   destroying_ = true;
   *alive_ = false;

@@ -61,6 +61,10 @@ class AresChannel {
   using AddressesCallback = std::function<void(int status, std::vector<IpAddress> addresses)>;
   void getaddrinfo(const std::string& name, AddressesCallback done);
 
+  // The first server the channel asks, as Go's net.DNSError names it
+  // ("127.0.0.53:53", "[2001:db8::1]:53"); "" when it has none.
+  std::string first_server() const;
+
  private:
   struct Watch;
   template <typename Callback>

@@ -5,6 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "daemon/enrich/reversedns/hosts_names.hpp"
+
 namespace ddtr::enrich {
 
 ReverseDns::ReverseDns(boost::asio::io_context& io, ReverseDnsOptions options)
@@ -21,6 +23,15 @@ void ReverseDns::lookup(const IpAddress& ip, std::function<void(Names)> done) {
       return;
     }
     cache_.erase(it);
+  }
+  // The hosts file first, every matching line (Go's lookupStaticAddr); a
+  // name there is the answer, without DNS.
+  if (!options_.hosts_file.empty()) {
+    if (Names names = hosts_file_names(options_.hosts_file, ip); !names.empty()) {
+      cache_[key] = Cached{names, now + options_.cache_ttl};
+      boost::asio::post(io_, [names = std::move(names), done = std::move(done)] { done(names); });
+      return;
+    }
   }
   // Whichever comes first, the answer or the deadline, answers the caller.
   struct Pending {

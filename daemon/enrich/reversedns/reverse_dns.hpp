@@ -20,6 +20,11 @@ namespace ddtr::enrich {
 struct ReverseDnsOptions {
   std::chrono::milliseconds lookup_timeout{5000};
   std::chrono::seconds cache_ttl{3600};
+#ifdef _WIN32
+  std::string hosts_file;  // "": c-ares reads the Windows hosts file itself
+#else
+  std::string hosts_file = "/etc/hosts";  // read first, as Go's resolver does; "" to skip
+#endif
 };
 
 class ReverseDns {

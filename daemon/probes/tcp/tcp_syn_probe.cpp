@@ -60,6 +60,9 @@ std::optional<ProbeResponse> TcpSynProbe::match_icmp(std::span<const std::uint8_
   }
   int ttl = static_cast<int>(static_cast<std::uint32_t>(load_be32(q.transport, 4) - config_.seq_base));
   if (!sent_.was_sent(ttl)) return std::nullopt;
+  // The quoted IPv4 ID must be that probe's too, as upstream's
+  // findMatchingProbe(packetID, seq) requires (IPv6 has no ID).
+  if (q.dst.is_v4() && q.ipv4_id != static_cast<std::uint16_t>(config_.ip_id_base + ttl)) return std::nullopt;
   return ProbeResponse{ttl, m->outer_src, false};
 }
 

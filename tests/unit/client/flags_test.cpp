@@ -72,6 +72,7 @@ TEST(Flags, GoIntegerForms) {
   EXPECT_EQ(parse({"-p", "0", "t"}).options.params.port, 0);
   EXPECT_EQ(parse({"-p", "+80", "t"}).options.params.port, 80);
   EXPECT_EQ(parse({"-p", "0x1_BB", "t"}).options.params.port, 443);
+  EXPECT_EQ(parse({"-p", "4_43", "t"}).options.params.port, 443);
 }
 
 TEST(GoInt, ParseIntEdgeCases) {
@@ -80,7 +81,14 @@ TEST(GoInt, ParseIntEdgeCases) {
   EXPECT_EQ(parse_go_int("9223372036854775808").error, GoIntError::Range);
   EXPECT_EQ(parse_go_int("").error, GoIntError::Syntax);
   EXPECT_EQ(parse_go_int("08").error, GoIntError::Syntax);
-  EXPECT_EQ(parse_go_int("1_000").error, GoIntError::Syntax);  // underscores need a base prefix
+  // strconv.ParseInt(s, 0, 64) takes underscores between digits in decimal too (issue 19 item 8).
+  EXPECT_EQ(parse_go_int("1_000").value, 1000);
+  EXPECT_EQ(parse_go_int("4_43").value, 443);
+  EXPECT_EQ(parse_go_int("-1_0").value, -10);
+  EXPECT_EQ(parse_go_int("0_17").value, 15);
+  EXPECT_EQ(parse_go_int("_1").error, GoIntError::Syntax);
+  EXPECT_EQ(parse_go_int("1_").error, GoIntError::Syntax);
+  EXPECT_EQ(parse_go_int("1__0").error, GoIntError::Syntax);
   EXPECT_EQ(parse_go_int("0x").error, GoIntError::Syntax);
   EXPECT_EQ(parse_go_int("0x_1").error, GoIntError::None);
   EXPECT_EQ(parse_go_int("0x1__2").error, GoIntError::Syntax);

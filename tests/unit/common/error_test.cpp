@@ -34,12 +34,21 @@ TEST(Errors, ThrowErrnoCarriesCodeAndMessage) {
     throw_errno("failed to dial UDP 203.0.113.5", ENETUNREACH);
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::NetUnreach);
-    EXPECT_STREQ(e.what(), "failed to dial UDP 203.0.113.5: Network is unreachable");
+    // Go's syscall.Errno text is lower case (issue 19 item 1).
+    EXPECT_STREQ(e.what(), "failed to dial UDP 203.0.113.5: network is unreachable");
     EXPECT_FALSE(e.is_not_supported());
   }
   auto ns = Error::not_supported(ErrorCode::ConnRefused, "x");
   Error copy = ns;
   EXPECT_TRUE(copy.is_not_supported());
+}
+
+TEST(Errors, GoErrnoTextIsLowerCase) {
+  EXPECT_EQ(go_errno_text(ECONNREFUSED), "connection refused");
+  EXPECT_EQ(go_errno_text(EHOSTUNREACH), "no route to host");
+  EXPECT_EQ(go_errno_text(EPERM), "operation not permitted");
+  EXPECT_EQ(go_errno_text(EACCES), "permission denied");
+  EXPECT_EQ(go_errno_text(EADDRNOTAVAIL), "cannot assign requested address");
 }
 
 }  // namespace

@@ -37,6 +37,20 @@ TEST(ValidateRequest, RangesAndNames) {
   EXPECT_EQ(rejection(p), ErrorCode::InvalidRequest);
 }
 
+// Upstream ignores the port for ICMP (issue 19 item 9): any value traces.
+TEST(ValidateRequest, IcmpIgnoresThePort) {
+  TraceParams p;
+  p.hostname = "203.0.113.5";
+  p.protocol = "icmp";
+  for (int port : {65536, 99999, -1}) {
+    p.port = port;
+    EXPECT_NO_THROW(validate_request(p)) << port;
+  }
+  p.protocol = "udp";
+  p.port = 65536;
+  EXPECT_EQ(rejection(p), ErrorCode::InvalidRequest);
+}
+
 // Regression: C resolvers stop at a NUL, so "203.0.113.5\0.example" would have
 // traced 203.0.113.5 while the daemon logged (and would police) the full name.
 TEST(ValidateRequest, RefusesAHostnameWithANul) {

@@ -9,6 +9,16 @@ namespace {
 
 TraceParams params(std::string_view query) { return traceroute_params(parse_query(query)); }
 
+// The mux routes on Go's decoded URL.Path (issue 19 item 9).
+TEST(QueryParams, PathIsPercentDecodedAsGos) {
+  EXPECT_EQ(path_unescape("/trace%72oute"), "/traceroute");
+  EXPECT_EQ(path_unescape("/%68ealth"), "/health");
+  EXPECT_EQ(path_unescape("/a+b"), "/a+b");  // '+' is no space in a path
+  EXPECT_EQ(path_unescape("/traceroute"), "/traceroute");
+  EXPECT_FALSE(path_unescape("/trace%7"));
+  EXPECT_FALSE(path_unescape("/trace%zzroute"));
+}
+
 TEST(QueryParams, DefaultsAreTheGoServers) {
   TraceParams p = params("target=192.0.2.1");
   EXPECT_EQ(p.hostname, "192.0.2.1");

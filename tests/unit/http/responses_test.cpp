@@ -9,6 +9,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Go's http.TimeFormat, which its server puts in every answer's Date header.
+TEST(Responses, DateHeaderIsGosTimeFormat) {
+  using namespace std::chrono;
+  // 2026-12-04 20:17:33 UTC, a Friday; 1970-01-01 was a Thursday.
+  EXPECT_EQ(http_date(sys_days(year(2026) / 12 / 4) + 20h + 17min + 33s + 999ms), "Fri, 04 Dec 2026 20:17:33 GMT");
+  EXPECT_EQ(http_date(system_clock::time_point{}), "Thu, 01 Jan 1970 00:00:00 GMT");
+  EXPECT_EQ(http_date(sys_days(year(2024) / 2 / 29) + 23h + 59min + 59s), "Thu, 29 Feb 2024 23:59:59 GMT");
+}
+
 TEST(Responses, RoutesAsTheGoMux) {
   EXPECT_EQ(route("GET", "/traceroute"), Route::Traceroute);
   EXPECT_EQ(route("HEAD", "/traceroute"), Route::MethodNotAllowed);
