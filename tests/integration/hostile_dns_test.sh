@@ -138,7 +138,8 @@ done
 all_dns=1
 for i in "${survivors[@]}"; do
   if [[ $(cat "$work/flood$i.rc") != 1 ]] || ! grep -q '(code DNS)' "$work/flood$i.err" \
-    || ! grep -q "failed to resolve host \\\\\?\"n$i.silent.test\\\\\?\": i/o timeout" "$work/flood$i.err"; then
+    || ! grep -qE "failed to resolve host \\\\?\"n$i\\.silent\\.test\\\\?\": (lookup n$i\\.silent\\.test on [^ ]+: )?i/o timeout" \
+      "$work/flood$i.err"; then
     all_dns=0
     echo "--- flood$i: rc $(cat "$work/flood$i.rc")"; cat "$work/flood$i.err"
   fi
