@@ -45,7 +45,9 @@ void check_request(kj::ArrayPtr<const capnp::word> words) {
   if (!target_length_problem(params.hostname)) FUZZ_CHECK(params.hostname.size() <= kMaxTargetBytes);
   engine::validate_request(params);
   // What the probes and the C resolver rely on once a request is accepted.
-  FUZZ_CHECK(is_known_protocol(params.protocol) && params.port >= 0 && params.port <= 65535);
+  // ICMP has no port: as Go, its request's port is not checked (nor used).
+  FUZZ_CHECK(is_known_protocol(params.protocol));
+  FUZZ_CHECK(params.protocol == "icmp" || (params.port >= 0 && params.port <= 65535));
   FUZZ_CHECK(params.hostname.find('\0') == std::string::npos);
   // As TraceJob: port 0 means the default, and ICMP splits the target with port 80.
   int port = params.port == 0 ? defaults::kPort : params.port;
