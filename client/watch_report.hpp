@@ -1,6 +1,6 @@
 // The final report of `--watch` / `--report-cycles`: the table as plain lines
 // (`mtr --report`'s), or one JSON document of the per-hop statistics
-// (`--format json`; field names in README.md, snake_case as the Go document).
+// (`--format json`; field names in docs/client.md, snake_case as the Go document).
 #pragma once
 
 #include <string>
