@@ -220,6 +220,8 @@ sample final
 check "the Agent's OpenMetrics and log configs parse, and every mapped metric is on the page" \
   python3 "$here/../testutils/check_agent_conf.py" "$root/packaging/datadog-agent/conf.d" "$work/final.prom"
 
+# METRICS_PAGE_OUT=file keeps the final page (docs/metrics.md's sample comes from it).
+[[ -n ${METRICS_PAGE_OUT:-} ]] && cp "$work/final.prom" "$METRICS_PAGE_OUT"
 if (( failed > 0 )); then
   echo "--- daemon log (tail)"; tail -30 "$work/daemon.log"
   echo "--- prometheus log (tail)"; tail -10 "$work/prometheus.log"
