@@ -80,17 +80,19 @@ ddtr::platform::ProcessPrivilege apply_privilege_plan(const ddtr::daemon::Privil
   return started;
 }
 
-// SIGHUP: a new policy file takes effect whole, or the old one stays. The HTTP
-// rules are judged against the socket really listening (`http`, null when the
-// API is off); `http_file_listen`: see ddtr::http::apply_http_reload.
 double unix_seconds(std::chrono::system_clock::time_point at) {
   return std::chrono::duration<double>(at.time_since_epoch()).count();
 }
 
+// SIGHUP: a new policy file takes effect whole, or the old one stays. The HTTP
+// rules are judged against the socket really listening (`http`, null when the
+// API is off); `http_file_listen`: see ddtr::http::apply_http_reload. The
+// metrics listener (`metrics_http`, null when off) takes the new tokens and
+// limits; `counts` says how the reload went.
 kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::PolicyState& policy,
                                    ddtr::http::HttpServer* http, const std::string& http_file_listen,
-                                   ddtr::metrics::DaemonMetrics& counts) {
-  return port.onSignal(SIGHUP).then([&port, &policy, http, &http_file_listen, &counts](siginfo_t) {
+                                   ddtr::http::HttpServer* metrics_http, ddtr::metrics::DaemonMetrics& counts) {
+  return port.onSignal(SIGHUP).then([&port, &policy, http, &http_file_listen, metrics_http, &counts](siginfo_t) {
     try {
       try {
         policy.reload([http](const ddtr::policy::PolicyConfig& fresh) { ddtr::http::check_http_reload(http, fresh.http); });
@@ -100,11 +102,12 @@ kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::Policy
       }
       counts.policy_loaded(unix_seconds(policy.loaded_at()));
       spdlog::info("policy reloaded from {}", policy.config_path());
+      if (metrics_http) metrics_http->apply(policy.rules()->config().http);
       ddtr::http::apply_http_reload(http, policy.rules()->config().http, http_file_listen);
     } catch (const std::exception& e) {
       spdlog::error("policy reload failed, keeping the previous policy: {}", e.what());
     }
-    return reload_on_hangup(port, policy, http, http_file_listen, counts);
+    return reload_on_hangup(port, policy, http, http_file_listen, metrics_http, counts);
   });
 }
 
@@ -233,7 +236,8 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
       });
       stop.exclusiveJoin(kj::mv(serving))
           .exclusiveJoin(mailbox->run())
-          .exclusiveJoin(reload_on_hangup(io.unixEventPort, policy, http_server.get(), http_file_listen, gateway.metrics()))
+          .exclusiveJoin(reload_on_hangup(io.unixEventPort, policy, http_server.get(), http_file_listen,
+                                          metrics_server.get(), gateway.metrics()))
           .exclusiveJoin(gateway.report_suppressed_refusals_every(io.provider->getTimer(), 5 * kj::SECONDS))
           .wait(io.waitScope);
       // The HTTP thread stops first (it posts into the gateway); then leaving

@@ -9,7 +9,8 @@ Response metrics_response(const MetricsEndpoint& endpoint, const policy::HttpCon
                           std::string_view authorization, bool head) {
   if (!policy::canonical_address(listener).is_loopback()) {
     try {
-      if (authenticate(http, authorization).role.role == policy::Role::Denied) {
+      // A token, whatever anonymous_role a reload may have set since the start.
+      if (authorization.empty() || authenticate(http, authorization).role.role == policy::Role::Denied) {
         throw Error(ErrorCode::Unauthorized, "metrics: this listener is not loopback; show a bearer token of http.tokens");
       }
     } catch (const Error& e) {

@@ -1,7 +1,8 @@
 // GET /metrics on the daemon's HTTP server: the page the daemon renders (the
 // HTTP room knows nothing of Prometheus), and who may read it. On a loopback
 // listener anyone who can reach it; on any other, a bearer token of
-// http.tokens (the same rule as the trace API: such a listener needs them).
+// http.tokens (such a listener needs them to start; anonymous callers are
+// refused there whatever http.anonymous_role says).
 #pragma once
 
 #include <functional>

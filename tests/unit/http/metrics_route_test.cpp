@@ -38,6 +38,13 @@ TEST(MetricsRoute, OtherListenersWantAToken) {
   EXPECT_EQ(bad.status, 401);
 }
 
+TEST(MetricsRoute, OtherListenersRefuseAnonymousWhateverTheRole) {
+  policy::HttpConfig http;
+  http.anonymous_role = policy::Role::User;  // a reload may say so; the page still wants a token
+  auto r = metrics_response(endpoint(), http, boost::asio::ip::make_address("192.0.2.1"), "", false);
+  EXPECT_EQ(r.status, 401);
+}
+
 TEST(MetricsRoute, OtherListenersServeAValidToken) {
   policy::HttpConfig http;
   http.anonymous_role = policy::Role::Denied;
