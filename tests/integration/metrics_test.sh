@@ -7,6 +7,7 @@
 # probes, histograms). Also: /metrics on the API's listener, the metrics
 # listener serving nothing else, a SIGHUP reload counted, and the Datadog
 # Agent example files parsed, their metric names present in the real page.
+# A metrics listener off loopback needs http.tokens to start and a token per scrape.
 #   metrics_test.sh BIN_DIR
 # Exit 77 (ctest: skipped) without root, network namespaces, curl or prometheus.
 set -uo pipefail
@@ -214,6 +215,34 @@ echo '{"roles": ' >"$work/daemon.json"
 kill -HUP "$daemon_pid"
 check "Prometheus: a broken file counts as failed" settled 'ddtr_policy_reloads_total{result="failed"}' 1
 check "Prometheus: the audit log wrote every line" settled 'ddtr_audit_write_failures_total' 0
+
+# --- a metrics listener off loopback: tokens or no start, and a token or no page ------------------------
+off_lo=192.0.2.5  # the client namespace's end of link 1
+cat >"$work/open.json" <<EOF
+{"audit_log": ""}
+EOF
+in_ns timeout 10 "$work/datadog-tracerouted" --foreground --user root --socket "$work/run/open.sock" --config "$work/open.json" \
+  --metrics-listen "$off_lo:9766" >"$work/open.log" 2>&1
+check "--metrics-listen off loopback without http.tokens: the daemon refuses to start" \
+  grep -q 'is not loopback, so every caller must show a token' "$work/open.log"
+token=metrics-test-token
+cat >"$work/tokens.json" <<EOF
+{"http": {"anonymous_role": "denied",
+          "tokens": [{"name": "scraper", "sha256": "$(printf %s "$token" | sha256sum | cut -d' ' -f1)", "role": "user"}]},
+ "audit_log": ""}
+EOF
+ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$work/run/tokens.sock" \
+  --config "$work/tokens.json" --metrics-listen "$off_lo:9766" >>"$work/tokens.log" 2>&1 &
+tokens_pid=$!
+for _ in $(seq 100); do in_ns curl -s -o /dev/null "http://$off_lo:9766/metrics" && break; sleep 0.1; done
+code=$(in_ns curl -s -o /dev/null -w '%{http_code}' "http://$off_lo:9766/metrics")
+check "off loopback, no token: 401" test "$code" = 401
+code=$(in_ns curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer wrong" "http://$off_lo:9766/metrics")
+check "off loopback, a wrong token: 401" test "$code" = 401
+code=$(in_ns curl -s -o "$work/token.prom" -w '%{http_code}' -H "Authorization: Bearer $token" "http://$off_lo:9766/metrics")
+check "off loopback, a token of http.tokens: 200 and the page" \
+  test "$code" = 200 -a "$(grep -c '^# TYPE' "$work/token.prom")" = "$(grep -c '^# TYPE' "$work/idle.prom")"
+kill "$tokens_pid"; wait "$tokens_pid" 2>/dev/null
 
 # --- the Datadog Agent's example files ------------------------------------------------------------------
 sample final
