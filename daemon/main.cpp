@@ -19,7 +19,9 @@
 #include "daemon/http/http_listener.hpp"
 #include "daemon/http/http_server.hpp"
 #include "daemon/http/reload_check.hpp"
+#ifdef DDTR_HAVE_METRICS_PAGE
 #include "daemon/metrics/metrics_page.hpp"
+#endif
 #include "daemon/policy/policy_state.hpp"
 #include "daemon/privilege_plan.hpp"
 #include "daemon/gateway/kj_mailbox.hpp"
@@ -137,7 +139,12 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   std::string http_listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
   const std::string http_file_listen = options.http_listen.empty() ? config.http.listen : std::string();
   if (http_enabled) ddtr::policy::check_http_exposure(config.http, http_listen);
-  if (!options.metrics_listen.empty()) ddtr::policy::check_http_exposure(config.http, options.metrics_listen);
+  if (!options.metrics_listen.empty()) {
+#ifndef DDTR_HAVE_METRICS_PAGE
+    throw ddtr::Error(ddtr::ErrorCode::InvalidRequest, "--metrics-listen: this build has no metrics page (no prometheus-cpp)");
+#endif
+    ddtr::policy::check_http_exposure(config.http, options.metrics_listen);
+  }
   // Directories the daemon creates are the user's it becomes: it creates the
   // audit log there after the drop (and again on SIGHUP after a rotation) and
   // removes its socket file there on exit. Existing ones are left as they are.
@@ -195,16 +202,18 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
       // /metrics: rendered on the HTTP thread from atomics and the engine's
       // published counts; neither the engine nor this loop is asked.
       gateway.metrics().policy_loaded(unix_seconds(policy.loaded_at()));
-      auto page = std::make_shared<const ddtr::metrics::MetricsPage>();
       ddtr::http::MetricsEndpoint metrics_endpoint;
-      metrics_endpoint.content_type = ddtr::metrics::kContentType;
       metrics_endpoint.counts = &gateway.metrics();
+#ifdef DDTR_HAVE_METRICS_PAGE
+      auto page = std::make_shared<const ddtr::metrics::MetricsPage>();
+      metrics_endpoint.content_type = ddtr::metrics::kContentType;
       metrics_endpoint.render = [page, &gateway, &engine, &policy] {
         auto ids = engine.identities();
         ddtr::metrics::Readings readings{ids.echo_ids, ids.ports, ids.demux_routes, engine.unrouted_replies(),
                                          policy.audit().write_failures()};
         return page->render(gateway.metrics(), readings);
       };
+#endif
       std::unique_ptr<ddtr::http::HttpServer> http_server;
       if (http_enabled) {
         http_server = std::make_unique<ddtr::http::HttpServer>(config.http, std::move(*http_listener), http_bridge,
