@@ -62,6 +62,7 @@ if(DDTR_MINGW_CARES AND DDTR_MINGW_CAPNP)
   add_subdirectory(daemon/enrich)
   add_subdirectory(daemon/engine)
   add_subdirectory(daemon/policy)
+  add_subdirectory(daemon/metrics)  # the counts only: no prometheus-cpp for mingw, so no /metrics page
   add_subdirectory(daemon/gateway)
   add_subdirectory(daemon/rpc)  # tr_rpc_core only: the Tracer, the connection counts
 endif()

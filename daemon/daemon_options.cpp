@@ -64,6 +64,18 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
           return std::string(e.what());
         }
       });
+  app.add_option("--metrics-listen", options.metrics_listen,
+                 "Serve Prometheus metrics (GET /metrics) alone on ADDR:PORT (e.g. 127.0.0.1:9765), for operators "
+                 "who keep the trace API off; the API's listener serves /metrics too. A non-loopback address needs "
+                 "http.tokens, as the API's")
+      ->check([](const std::string& text) {
+        try {
+          policy::parse_listen_address(text);
+          return std::string();
+        } catch (const Error& e) {
+          return std::string(e.what());
+        }
+      });
   app.add_flag("--per-trace-capture", options.per_trace_capture,
                "Give every ICMP/UDP/TCP SYN run its own packet capture and raw socket instead of the shared "
                "capture routed by probe identity (for comparison and troubleshooting)");

@@ -18,6 +18,7 @@ struct DaemonOptions {
   std::string config_path;                  // the policy file
   bool config_path_is_default = true;       // a missing default file means the defaults
   std::string http_listen;                  // enables the HTTP API there ("" = as the config says)
+  std::string metrics_listen;               // serves GET /metrics alone there ("" = none)
   bool per_trace_capture = false;           // the seed's socket pair per run instead of the shared demux
   // How runs pace their TTLs; it sets the burst the daemon puts on the network,
   // so the operator chooses, not the caller. By default a window of `window`

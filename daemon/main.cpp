@@ -19,6 +19,9 @@
 #include "daemon/http/http_listener.hpp"
 #include "daemon/http/http_server.hpp"
 #include "daemon/http/reload_check.hpp"
+#ifdef DDTR_HAVE_METRICS_PAGE
+#include "daemon/metrics/metrics_page.hpp"
+#endif
 #include "daemon/policy/policy_state.hpp"
 #include "daemon/privilege_plan.hpp"
 #include "daemon/gateway/kj_mailbox.hpp"
@@ -79,20 +82,34 @@ ddtr::platform::ProcessPrivilege apply_privilege_plan(const ddtr::daemon::Privil
   return started;
 }
 
+double unix_seconds(std::chrono::system_clock::time_point at) {
+  return std::chrono::duration<double>(at.time_since_epoch()).count();
+}
+
 // SIGHUP: a new policy file takes effect whole, or the old one stays. The HTTP
 // rules are judged against the socket really listening (`http`, null when the
-// API is off); `http_file_listen`: see ddtr::http::apply_http_reload.
+// API is off); `http_file_listen`: see ddtr::http::apply_http_reload. The
+// metrics listener (`metrics_http`, null when off) takes the new tokens and
+// limits; `counts` says how the reload went.
 kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::PolicyState& policy,
-                                   ddtr::http::HttpServer* http, const std::string& http_file_listen) {
-  return port.onSignal(SIGHUP).then([&port, &policy, http, &http_file_listen](siginfo_t) {
+                                   ddtr::http::HttpServer* http, const std::string& http_file_listen,
+                                   ddtr::http::HttpServer* metrics_http, ddtr::metrics::DaemonMetrics& counts) {
+  return port.onSignal(SIGHUP).then([&port, &policy, http, &http_file_listen, metrics_http, &counts](siginfo_t) {
     try {
-      policy.reload([http](const ddtr::policy::PolicyConfig& fresh) { ddtr::http::check_http_reload(http, fresh.http); });
+      try {
+        policy.reload([http](const ddtr::policy::PolicyConfig& fresh) { ddtr::http::check_http_reload(http, fresh.http); });
+      } catch (...) {
+        counts.policy_reload_failed();
+        throw;
+      }
+      counts.policy_loaded(unix_seconds(policy.loaded_at()));
       spdlog::info("policy reloaded from {}", policy.config_path());
+      if (metrics_http) metrics_http->apply(policy.rules()->config().http);
       ddtr::http::apply_http_reload(http, policy.rules()->config().http, http_file_listen);
     } catch (const std::exception& e) {
       spdlog::error("policy reload failed, keeping the previous policy: {}", e.what());
     }
-    return reload_on_hangup(port, policy, http, http_file_listen);
+    return reload_on_hangup(port, policy, http, http_file_listen, metrics_http, counts);
   });
 }
 
@@ -122,6 +139,12 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   std::string http_listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
   const std::string http_file_listen = options.http_listen.empty() ? config.http.listen : std::string();
   if (http_enabled) ddtr::policy::check_http_exposure(config.http, http_listen);
+  if (!options.metrics_listen.empty()) {
+#ifndef DDTR_HAVE_METRICS_PAGE
+    throw ddtr::Error(ddtr::ErrorCode::InvalidRequest, "--metrics-listen: this build has no metrics page (no prometheus-cpp)");
+#endif
+    ddtr::policy::check_http_exposure(config.http, options.metrics_listen);
+  }
   // Directories the daemon creates are the user's it becomes: it creates the
   // audit log there after the drop (and again on SIGHUP after a rotation) and
   // removes its socket file there on exit. Existing ones are left as they are.
@@ -142,6 +165,10 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   // Bound now: a port below 1024 needs root, which is about to go.
   std::optional<ddtr::http::HttpListener> http_listener;
   if (http_enabled) http_listener.emplace(ddtr::policy::parse_listen_address(http_listen));
+  std::optional<ddtr::http::HttpListener> metrics_listener;
+  if (!options.metrics_listen.empty()) {
+    metrics_listener.emplace(ddtr::policy::parse_listen_address(options.metrics_listen));
+  }
 
   // Least privilege from here on. Before any thread starts (the engine's,
   // HTTP's): capabilities are per thread, and later threads inherit these.
@@ -172,11 +199,34 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
       ddtr::gateway::TraceGateway gateway(engine, mailbox, policy);
       ddtr::rpcserver::DaemonContext context{gateway, connections, self.effective_capabilities, self.uid, self.user};
       auto http_bridge = std::make_shared<ddtr::http::TraceBridge>(gateway, mailbox);
+      // /metrics: rendered on the HTTP thread from atomics and the engine's
+      // published counts; neither the engine nor this loop is asked.
+      gateway.metrics().policy_loaded(unix_seconds(policy.loaded_at()));
+      ddtr::http::MetricsEndpoint metrics_endpoint;
+      metrics_endpoint.counts = &gateway.metrics();
+#ifdef DDTR_HAVE_METRICS_PAGE
+      auto page = std::make_shared<const ddtr::metrics::MetricsPage>();
+      metrics_endpoint.content_type = ddtr::metrics::kContentType;
+      metrics_endpoint.render = [page, &gateway, &engine, &policy] {
+        auto ids = engine.identities();
+        ddtr::metrics::Readings readings{ids.echo_ids, ids.ports, ids.demux_routes, engine.unrouted_replies(),
+                                         policy.audit().write_failures()};
+        return page->render(gateway.metrics(), readings);
+      };
+#endif
       std::unique_ptr<ddtr::http::HttpServer> http_server;
       if (http_enabled) {
-        http_server = std::make_unique<ddtr::http::HttpServer>(config.http,
-                                                               std::move(*http_listener), http_bridge);
+        http_server = std::make_unique<ddtr::http::HttpServer>(config.http, std::move(*http_listener), http_bridge,
+                                                               metrics_endpoint);
         spdlog::info("HTTP API listening on {}", http_listen);
+      }
+      std::unique_ptr<ddtr::http::HttpServer> metrics_server;
+      if (metrics_listener) {
+        auto only = metrics_endpoint;
+        only.only = true;
+        metrics_server = std::make_unique<ddtr::http::HttpServer>(config.http, std::move(*metrics_listener),
+                                                                  http_bridge, std::move(only));
+        spdlog::info("metrics listening on {}", options.metrics_listen);
       }
       ddtr::rpcserver::RpcServer server(context, io.provider->getTimer(), kj::mv(receiver));
       spdlog::info("datadog-tracerouted {} listening on {} ({})", ddtr::kVersion, listen_path,
@@ -195,12 +245,14 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
       });
       stop.exclusiveJoin(kj::mv(serving))
           .exclusiveJoin(mailbox->run())
-          .exclusiveJoin(reload_on_hangup(io.unixEventPort, policy, http_server.get(), http_file_listen))
+          .exclusiveJoin(reload_on_hangup(io.unixEventPort, policy, http_server.get(), http_file_listen,
+                                          metrics_server.get(), gateway.metrics()))
           .exclusiveJoin(gateway.report_suppressed_refusals_every(io.provider->getTimer(), 5 * kj::SECONDS))
           .wait(io.waitScope);
       // The HTTP thread stops first (it posts into the gateway); then leaving
       // this scope destroys the RPC server and every connection, which cancels
       // their in-flight traces in the engine.
+      metrics_server.reset();
       http_server.reset();
       http_bridge->close();
     }

@@ -58,6 +58,8 @@ Engine::Identities Engine::identities() const {
   return Identities{ids_->in_use(), ids_->ports_held(), demux_ ? demux_->live_routes() : 0};
 }
 
+std::uint64_t Engine::unrouted_replies() const { return demux_ ? demux_->unrouted_total() : 0; }
+
 void Engine::cancel_trace(TraceId id) {
   boost::asio::post(io_, [this, id] {
     auto it = jobs_.find(id);

@@ -60,6 +60,8 @@ class Engine {
     std::size_t demux_routes = 0;  // registrations in the shared capture (0 with per-run captures)
   };
   Identities identities() const;
+  // Replies the shared capture dropped because no run owned them; any thread.
+  std::uint64_t unrouted_replies() const;
 
  private:
   boost::asio::io_context io_;

@@ -154,6 +154,7 @@ void ReplyDemux::dispatch(std::span<const std::uint8_t> packet, platform::WireTi
   auto it = route ? routes_.find(*route) : routes_.end();
   if (it == routes_.end()) {
     ++unrouted_;
+    unrouted_total_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   ++routed_;

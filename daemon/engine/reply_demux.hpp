@@ -91,6 +91,8 @@ class ReplyDemux : public std::enable_shared_from_this<ReplyDemux> {
   Stats stats() const;
   // The live registrations, from any thread (the daemon's `info`).
   std::size_t live_routes() const { return registrations_.load(std::memory_order_relaxed); }
+  // Packets no run owned since the daemon started, from any thread (/metrics).
+  std::uint64_t unrouted_total() const { return unrouted_total_.load(std::memory_order_relaxed); }
 
  private:
   struct Entry {
@@ -113,6 +115,7 @@ class ReplyDemux : public std::enable_shared_from_this<ReplyDemux> {
   // Written on the engine thread only; atomic so `info` can read it from the
   // RPC thread without a round trip through the engine.
   std::atomic<std::size_t> registrations_{0};
+  std::atomic<std::uint64_t> unrouted_total_{0};  // mirrors unrouted_ for other threads
   std::uint64_t next_token_ = 1;
   // Bumped whenever the capture closes: a wait or read loop of an older
   // capture must stop.

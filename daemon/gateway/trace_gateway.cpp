@@ -95,11 +95,27 @@ void add_source_ports(policy::EffectiveTrace& e, const Results& results) {
   std::sort(e.source_ports.begin(), e.source_ports.end());
 }
 
+// What the result says went out and came back: a hop per traceroute probe,
+// and the e2e probe's own counts.
+void count_probes(metrics::DaemonMetrics& counts, metrics::Protocol protocol, const Results& results) {
+  std::uint64_t sent = static_cast<std::uint64_t>(std::max(results.e2e_probe.packets_sent, 0));
+  std::uint64_t replies = static_cast<std::uint64_t>(std::max(results.e2e_probe.packets_received, 0));
+  if (results.runs) {
+    for (const Run& run : *results.runs) {
+      sent += run.hops.size();
+      replies += static_cast<std::uint64_t>(
+          std::count_if(run.hops.begin(), run.hops.end(), [](const Hop& h) { return !h.ip_address.empty(); }));
+    }
+  }
+  counts.probes(protocol, sent, replies);
+}
+
 }  // namespace
 
 struct TraceGateway::Call::State {
   engine::Engine* engine = nullptr;
   policy::PolicyState* policy = nullptr;
+  metrics::DaemonMetrics* metrics = nullptr;
   HopSink on_hop;
   DoneSink on_done;
   policy::Admission::Ticket ticket;
@@ -120,11 +136,16 @@ struct TraceGateway::Call::State {
       if (audit.effective) add_source_ports(*audit.effective, std::get<Results>(outcome));
     }
     audit.duration_ms = ms_between(arrived, Clock::now());
+    auto protocol = metrics::protocol_of(audit.params.protocol);
+    if (auto* results = std::get_if<Results>(&outcome)) count_probes(*metrics, protocol, *results);
+    metrics->trace_finished(protocol, audit.error ? metrics::Outcome::Error : metrics::Outcome::Ok,
+                            audit.duration_ms / 1000);
     spdlog::info("trace done: {} {}{} after {:.3f}s (queued {:.3f}s)", describe_caller(), audit.outcome,
                  audit.error ? " " + std::string(error_code_name(audit.error->code())) + " (" + printable(audit.error->what()) + ")"
                              : std::string(),
                  audit.duration_ms / 1000, audit.queued_ms / 1000);
     ticket.release();
+    publish_admission();
     policy->audit().write(audit);
     auto sink = std::move(on_done);
     on_hop = nullptr;
@@ -138,10 +159,19 @@ struct TraceGateway::Call::State {
     audit.duration_ms = ms_between(arrived, Clock::now());
     spdlog::info("trace cancelled: {} (client went away)", describe_caller());
     if (engine_id) engine->cancel_trace(*engine_id);
+    metrics->trace_finished(metrics::protocol_of(audit.params.protocol), metrics::Outcome::Cancelled,
+                            audit.duration_ms / 1000);
     ticket.release();
+    publish_admission();
     policy->audit().write(audit);
     on_hop = nullptr;
     on_done = nullptr;
+  }
+
+  // Running and queued traces, for a scrape on another thread.
+  void publish_admission() {
+    metrics->admission(static_cast<std::int64_t>(policy->admission().running()),
+                       static_cast<std::int64_t>(policy->admission().queued()));
   }
 
   // The caller without its pid: who a refusal summary is about.
@@ -183,6 +213,7 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
   auto state = std::make_shared<Call::State>();
   state->engine = &engine_;
   state->policy = &policy_;
+  state->metrics = &metrics_;
   state->on_hop = std::move(on_hop);
   state->on_done = std::move(on_done);
   policy::AuditRecord& audit = state->audit;
@@ -212,6 +243,7 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
     auto state = weak.lock();
     if (!state || state->done) return;
     state->audit.queued_ms = ms_between(state->arrived, Clock::now());
+    state->metrics->trace_queue_wait(state->audit.queued_ms / 1000);
     // The engine thread holds only weak references, and reaches this thread
     // through the mailbox: transports own loop-bound objects (KJ, Asio).
     engine::TraceObserver observer;
@@ -265,6 +297,7 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
     audit.error = e;
     audit.duration_ms = ms_between(state->arrived, Clock::now());
     state->done = true;
+    metrics_.refused(e.code(), metrics::source_of(audit.source));
     // A refusal costs its caller: past the budget, no line of its own.
     if (policy_.refusals().take(caller.principal, state->principal_name(), e.code())) {
       log_request(*state);
@@ -276,6 +309,8 @@ std::unique_ptr<TraceGateway::Call> TraceGateway::submit(Caller caller, TracePar
     return std::make_unique<Call>(nullptr);
   }
   audit.verdict = "allowed";
+  metrics_.trace_started(metrics::protocol_of(request.protocol));
+  state->publish_admission();
   log_request(*state);
   if (!state->ticket.running()) {
     spdlog::debug("trace queued: {} ({} running, {} waiting daemon-wide)", state->describe_caller(),

@@ -14,6 +14,7 @@
 
 #include "daemon/engine/engine.hpp"
 #include "daemon/gateway/kj_mailbox.hpp"
+#include "daemon/metrics/daemon_metrics.hpp"
 #include "daemon/policy/identity.hpp"
 #include "daemon/policy/policy_state.hpp"
 
@@ -66,6 +67,9 @@ class TraceGateway {
   kj::Promise<void> report_suppressed_refusals_every(kj::Timer& timer, kj::Duration period);
   // Thread-safe: for `info`.
   engine::Engine::Identities engine_identities() const { return engine_.identities(); }
+  // The counts behind /metrics: bumped here and by the transports, read by any thread.
+  metrics::DaemonMetrics& metrics() { return metrics_; }
+  const engine::Engine& engine() const { return engine_; }
 
  private:
   static void log_request(const Call::State& state);
@@ -73,6 +77,7 @@ class TraceGateway {
   engine::Engine& engine_;
   std::shared_ptr<KjMailbox> mailbox_;
   policy::PolicyState& policy_;
+  metrics::DaemonMetrics metrics_;
 };
 
 }  // namespace ddtr::gateway

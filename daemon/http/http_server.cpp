@@ -25,6 +25,7 @@ using tcp = asio::ip::tcp;
 struct HttpServer::Shared {
   policy::HttpConfig limits;
   std::shared_ptr<TraceBridge> bridge;
+  MetricsEndpoint metrics;
   std::shared_ptr<AsioOutbox> outbox;
   tcp::acceptor acceptor;
   asio::steady_timer retry;
@@ -34,9 +35,10 @@ struct HttpServer::Shared {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   int connections = 0;
   std::uint64_t next_trace_id = 1;
-  Shared(asio::io_context& io, policy::HttpConfig l, std::shared_ptr<TraceBridge> b)
+  Shared(asio::io_context& io, policy::HttpConfig l, std::shared_ptr<TraceBridge> b, MetricsEndpoint m)
       : limits(std::move(l)),
         bridge(std::move(b)),
+        metrics(std::move(m)),
         outbox(std::make_shared<AsioOutbox>([&io](std::function<void()> fn) { asio::post(io, std::move(fn)); })),
         acceptor(io),
         retry(io) {}
@@ -66,12 +68,14 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
       : stream_(std::move(socket)), shared_(std::move(shared)), remote_(peer_text(stream_.socket())) {
     ++shared_->connections;
+    if (counted()) shared_->metrics.counts->connection_opened(metrics::Source::Http);
     boost::system::error_code ec;
     auto local = stream_.socket().local_endpoint(ec);
     if (!ec) local_ = local.address();
   }
   ~Session() {
     --shared_->connections;
+    if (counted()) shared_->metrics.counts->connection_closed(metrics::Source::Http);
     // A client that went away while its trace ran: cancel it in the daemon.
     if (trace_id_ != 0 && !answered_) shared_->bridge->cancel(trace_id_);
   }
@@ -96,6 +100,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // Trace API connections count in ddtr_connections; a metrics listener's scrapers do not.
+  bool counted() const { return shared_->metrics.counts != nullptr && !shared_->metrics.only; }
+
   void on_request(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
         ec == asio::error::connection_reset || ec == asio::error::eof) {
@@ -124,6 +131,16 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
     bool keep_alive = request.keep_alive();
     std::string method(request.method_string());
+    if (*path == "/metrics" && shared_->metrics.render) {
+      if (method != "GET" && method != "HEAD") return send(method_not_allowed_response(), version, keep_alive);
+      bool repeated = false;
+      auto authorization = header(request, "Authorization", repeated);
+      return send(metrics_response(shared_->metrics, shared_->limits, shared_->listen_address,
+                                   repeated ? std::string_view("repeated") : authorization.value_or(std::string_view()),
+                                   method == "HEAD"),
+                  version, keep_alive);
+    }
+    if (shared_->metrics.only) return send(not_found_response(), version, keep_alive);
     switch (route(method, *path)) {
       case Route::NotFound: return send(not_found_response(), version, keep_alive);
       case Route::MethodNotAllowed: return send(method_not_allowed_response(), version, keep_alive);
@@ -289,11 +306,13 @@ void accept_loop(const std::shared_ptr<HttpServer::Shared>& shared) {
 
 }  // namespace
 
-HttpServer::HttpServer(const policy::HttpConfig& limits, const policy::ListenAddress& listen, std::shared_ptr<TraceBridge> bridge)
-    : HttpServer(limits, HttpListener(listen), std::move(bridge)) {}
+HttpServer::HttpServer(const policy::HttpConfig& limits, const policy::ListenAddress& listen, std::shared_ptr<TraceBridge> bridge,
+                       MetricsEndpoint metrics)
+    : HttpServer(limits, HttpListener(listen), std::move(bridge), std::move(metrics)) {}
 
-HttpServer::HttpServer(const policy::HttpConfig& limits, HttpListener&& listener, std::shared_ptr<TraceBridge> bridge)
-    : shared_(std::make_shared<Shared>(io_, limits, std::move(bridge))) {
+HttpServer::HttpServer(const policy::HttpConfig& limits, HttpListener&& listener, std::shared_ptr<TraceBridge> bridge,
+                       MetricsEndpoint metrics)
+    : shared_(std::make_shared<Shared>(io_, limits, std::move(bridge), std::move(metrics))) {
   auto& acceptor = shared_->acceptor;
   auto [protocol, handle] = listener.release();
   beast::error_code ec;

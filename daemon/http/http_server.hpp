@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "daemon/http/http_listener.hpp"
+#include "daemon/http/metrics_route.hpp"
 #include "daemon/http/trace_bridge.hpp"
 #include "daemon/policy/policy_config.hpp"
 
@@ -22,9 +23,12 @@ class HttpServer {
  public:
   // Binds at once (throws Error naming the address when it cannot) and serves
   // on its own thread until destroyed.
-  HttpServer(const policy::HttpConfig& limits, const policy::ListenAddress& listen, std::shared_ptr<TraceBridge> bridge);
+  // `metrics`: what GET /metrics serves (nothing by default).
+  HttpServer(const policy::HttpConfig& limits, const policy::ListenAddress& listen, std::shared_ptr<TraceBridge> bridge,
+             MetricsEndpoint metrics = {});
   // Serves a socket bound before (the daemon binds it before dropping root).
-  HttpServer(const policy::HttpConfig& limits, HttpListener&& listener, std::shared_ptr<TraceBridge> bridge);
+  HttpServer(const policy::HttpConfig& limits, HttpListener&& listener, std::shared_ptr<TraceBridge> bridge,
+             MetricsEndpoint metrics = {});
   ~HttpServer();  // stops accepting, drops every session, joins the thread
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

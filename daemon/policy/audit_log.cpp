@@ -146,6 +146,7 @@ void AuditLog::write(const RefusalBudget::Summary& summary, std::chrono::system_
 void AuditLog::append(const std::string& line) {
   std::string error;
   bool ok = file_.append(line, error);
+  if (!ok) write_failures_.fetch_add(1, std::memory_order_relaxed);
   if (!ok && write_problem_.empty()) {
     spdlog::error("audit log {}: write failed ({}); traces go on, audit lines are lost until writing works again",
                   path_, error);

@@ -4,6 +4,7 @@
 // the daemon's log, and once more when writing works again.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -74,6 +75,8 @@ class AuditLog {
   bool healthy() const { return open_problem_.empty() && write_problem_.empty(); }
   // Why it is not healthy ("" when it is): the failed reopen first, else the failed write.
   const std::string& problem() const { return open_problem_.empty() ? write_problem_ : open_problem_; }
+  // Lines lost to failed writes since the start; any thread (/metrics).
+  std::uint64_t write_failures() const { return write_failures_.load(std::memory_order_relaxed); }
 
  private:
   void append(const std::string& line);
@@ -82,6 +85,7 @@ class AuditLog {
   platform::AppendFile file_;
   std::string open_problem_;
   std::string write_problem_;
+  std::atomic<std::uint64_t> write_failures_{0};
 };
 
 }  // namespace ddtr::policy

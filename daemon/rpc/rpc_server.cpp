@@ -127,7 +127,8 @@ void RpcServer::serve(kj::Own<kj::AsyncIoStream> stream) {
   kj::Promise<void> ends = connection->network.onDisconnect();
   auto uid = who.uid;
   auto pid = who.pid;
-  tasks_.add(ends.attach(kj::mv(connection)).then([this, uid, pid]() {
+  auto counted = kj::heap<metrics::ConnectionCount>(daemon_.gateway.metrics(), metrics::Source::Rpc);
+  tasks_.add(ends.attach(kj::mv(connection), kj::mv(counted)).then([this, uid, pid]() {
     spdlog::debug("connection closed: uid={} pid={}", uid, pid);
     release_memory_when_idle();
   }));

@@ -29,6 +29,21 @@ TEST(DaemonOptions, UserNamesTheAccount) {
   EXPECT_EQ(other.run->user, std::optional<std::string>("datadog-traceroute"));
 }
 
+TEST(DaemonOptions, MetricsListenIsOffByDefaultAndTakesAnAddress) {
+  auto none = parse({});
+  ASSERT_TRUE(none.run);
+  EXPECT_TRUE(none.run->metrics_listen.empty());
+  auto v4 = parse({"--metrics-listen", "127.0.0.1:9765"});
+  ASSERT_TRUE(v4.run);
+  EXPECT_EQ(v4.run->metrics_listen, "127.0.0.1:9765");
+  auto v6 = parse({"--metrics-listen=[::1]:9765"});
+  ASSERT_TRUE(v6.run);
+  EXPECT_EQ(v6.run->metrics_listen, "[::1]:9765");
+  auto bad = parse({"--metrics-listen", "localhost"});
+  EXPECT_FALSE(bad.run);
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
 TEST(DaemonOptions, UserNeedsAName) {
   auto missing = parse({"--user"});
   EXPECT_FALSE(missing.run);
