@@ -146,9 +146,9 @@ void ParallelRun::on_response(const probes::ProbeResponse& response, platform::W
   // First answer per TTL wins; a destination answer replaces a router's.
   if (s.response && (s.response->is_dest || !response.is_dest)) return;
   bool first = !s.response;
-  auto rtt = received_at - *s.sent_at;
-  s.rtt_ms = go_duration_ms(std::chrono::duration_cast<std::chrono::nanoseconds>(rtt));  // Go's digits
-  if (s.rtt_ms <= 0) s.rtt_ms = 1e-6;  // clock stepped backwards; 0 would read as "lost"
+  auto rtt = probe_rtt({s.sent_steady, *s.sent_at}, received_at, config_.clocks());
+  s.rtt_ms = go_duration_ms(rtt);  // Go's digits
+  if (s.rtt_ms <= 0) s.rtt_ms = 1e-6;  // 0 would read as "lost"
   s.response = response;
   if (first) --in_flight_;
   if (response.is_dest && (!dest_ttl_ || response.ttl < *dest_ttl_)) {

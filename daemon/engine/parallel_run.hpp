@@ -27,6 +27,7 @@
 
 #include "daemon/engine/probe_budget.hpp"
 #include "daemon/engine/probe_channel.hpp"
+#include "daemon/engine/rtt_clock.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::engine {
@@ -57,6 +58,7 @@ struct RunConfig {
   int window = kDefaultWindow;
   AdaptiveWait wait{};
   std::shared_ptr<ProbeGate> gate;  // the packet budget; null: none
+  ClockSource clocks = read_clocks;  // read as each reply is handled (RTTs survive a clock step)
 };
 
 struct RunHop {
