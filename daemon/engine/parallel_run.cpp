@@ -140,33 +140,78 @@ void ParallelRun::send_one() {
 
 void ParallelRun::on_response(const probes::ProbeResponse& response, platform::WireTime received_at) {
   if (response.ttl < config_.min_ttl || response.ttl > config_.max_ttl) return;
+  if (response.unattributed) {
+    if (!response.is_dest) return;
+    bare_.push_back(BareReply{received_at, config_.clocks(), response.ttl, response.ip});
+    update_dest();
+    arm_deadline_timer();
+    pump();
+    return;
+  }
   Slot& s = slot(response.ttl);
   // A probe given up on stays lost: its hop was already streamed as missing.
   if (!s.sent_at || s.timed_out) return;
   // First answer per TTL wins; a destination answer replaces a router's.
   if (s.response && (s.response->is_dest || !response.is_dest)) return;
   bool first = !s.response;
-  auto rtt = received_at - *s.sent_at;
-  s.rtt_ms = go_duration_ms(std::chrono::duration_cast<std::chrono::nanoseconds>(rtt));  // Go's digits
-  if (s.rtt_ms <= 0) s.rtt_ms = 1e-6;  // clock stepped backwards; 0 would read as "lost"
+  auto rtt = probe_rtt({s.sent_steady, *s.sent_at}, received_at, config_.clocks());
+  s.rtt_ms = go_duration_ms(rtt);  // Go's digits
+  if (s.rtt_ms <= 0) s.rtt_ms = 1e-6;  // 0 would read as "lost"
   s.response = response;
   if (first) --in_flight_;
-  if (response.is_dest && (!dest_ttl_ || response.ttl < *dest_ttl_)) {
-    dest_ttl_ = response.ttl;
-    send_timer_.cancel();  // the destination answered: no deeper probes
-  }
+  if (response.is_dest && (!exact_dest_ || response.ttl < *exact_dest_)) exact_dest_ = response.ttl;
   on_hop_(RunHop{response.ttl, response.ip, s.rtt_ms, response.is_dest});
+  update_dest();
   // A higher answer shortens the lower TTLs' waits; a freed slot sends the next.
   arm_deadline_timer();
   pump();
+}
+
+std::optional<int> ParallelRun::bare_dest_ttl() const {
+  if (bare_.empty()) return std::nullopt;
+  int highest_router = config_.min_ttl - 1, bound = config_.min_ttl - 1;
+  for (int ttl = config_.min_ttl; ttl < next_ttl_; ++ttl) {
+    const Slot& s = slot(ttl);
+    if (s.response && !s.response->is_dest) highest_router = ttl;
+  }
+  for (const auto& b : bare_) bound = std::max(bound, b.latest_ttl);
+  for (int ttl = highest_router + 1; ttl <= std::min(bound, next_ttl_ - 1); ++ttl) {
+    if (slot(ttl).sent_at) return ttl;
+  }
+  return std::nullopt;  // every probe it could answer reached a router: not ours
+}
+
+std::optional<RunHop> ParallelRun::bare_dest_hop() const {
+  auto ttl = bare_dest_ttl();
+  if (!ttl) return std::nullopt;
+  const Slot& s = slot(*ttl);
+  // The earliest reply that probe can have caused.
+  for (const auto& b : bare_) {
+    if (b.latest_ttl < *ttl) continue;
+    double rtt_ms = go_duration_ms(probe_rtt({s.sent_steady, *s.sent_at}, b.received_at, b.handled));
+    return RunHop{*ttl, b.ip, rtt_ms > 0 ? rtt_ms : 1e-6, true};
+  }
+  return std::nullopt;
+}
+
+void ParallelRun::update_dest() {
+  auto bare = bare_dest_ttl();
+  std::optional<int> dest = exact_dest_;
+  if (bare && (!dest || *bare < *dest)) dest = bare;
+  bool is_bare = bare && dest == bare && (!exact_dest_ || *bare < *exact_dest_);
+  if (dest == dest_ttl_ && is_bare == dest_is_bare_) return;
+  bool first = !dest_ttl_;
+  dest_ttl_ = dest;
+  dest_is_bare_ = is_bare;
+  if (first && dest_ttl_) send_timer_.cancel();  // the destination answered: no deeper probes
+  if (dest_is_bare_) on_hop_(*bare_dest_hop());
 }
 
 // The deadline of every probe still waiting, lowest TTL last: walking down,
 // the nearest higher TTL that answered is the one whose RTT bounds the wait.
 template <typename Visit>
 static void for_each_waiting(int min_ttl, int top_ttl, const AdaptiveWait& wait, std::chrono::milliseconds timeout,
-                             const auto& slot_of, Visit visit) {
-  std::optional<double> nearer_rtt_ms;
+                             std::optional<double> nearer_rtt_ms, const auto& slot_of, Visit visit) {
   for (int ttl = top_ttl; ttl >= min_ttl; --ttl) {
     const auto& s = slot_of(ttl);
     if (s.response) {
@@ -189,7 +234,10 @@ static void for_each_waiting(int min_ttl, int top_ttl, const AdaptiveWait& wait,
 void ParallelRun::arm_deadline_timer() {
   if (finished_) return;
   std::optional<Clock::time_point> earliest;
+  // A bare destination reply answers a probe at or above every TTL still waiting.
+  auto bare = bare_dest_hop();
   for_each_waiting(config_.min_ttl, next_ttl_ - 1, config_.wait, config_.timeout,
+                   bare ? std::optional<double>(bare->rtt_ms) : std::nullopt,
                    [this](int ttl) -> const Slot& { return slot(ttl); },
                    [&earliest](int, Clock::time_point at) {
                      if (!earliest || at < *earliest) earliest = at;
@@ -213,7 +261,10 @@ void ParallelRun::expire_probes() {
   deadline_armed_.reset();
   auto now = Clock::now();
   std::vector<int> expired;
+  // A bare destination reply answers a probe at or above every TTL still waiting.
+  auto bare = bare_dest_hop();
   for_each_waiting(config_.min_ttl, next_ttl_ - 1, config_.wait, config_.timeout,
+                   bare ? std::optional<double>(bare->rtt_ms) : std::nullopt,
                    [this](int ttl) -> const Slot& { return slot(ttl); },
                    [&expired, now](int ttl, Clock::time_point at) {
                      if (at <= now) expired.push_back(ttl);
@@ -232,7 +283,8 @@ void ParallelRun::expire_probes() {
 
 void ParallelRun::check_complete() {
   if (finished_) return;
-  int last = dest_ttl_ ? *dest_ttl_ - 1 : config_.max_ttl;
+  // A bare destination's own TTL waits too: its router may still answer it.
+  int last = dest_ttl_ ? *dest_ttl_ - (dest_is_bare_ ? 0 : 1) : config_.max_ttl;
   if (!dest_ttl_ && next_ttl_ <= config_.max_ttl) return;  // still sending
   for (int ttl = config_.min_ttl; ttl <= last; ++ttl) {
     if (!slot(ttl).resolved()) return;
@@ -257,7 +309,9 @@ void ParallelRun::finish(std::optional<Error> error) {
     int last = dest_ttl_ ? *dest_ttl_ : config_.max_ttl;
     for (int ttl = config_.min_ttl; ttl <= last; ++ttl) {
       const Slot& s = slot(ttl);
-      if (s.response) {
+      if (dest_is_bare_ && ttl == last) {
+        hops.push_back(*bare_dest_hop());
+      } else if (s.response) {
         hops.push_back(RunHop{ttl, s.response->ip, s.rtt_ms, s.response->is_dest});
       } else {
         hops.push_back(RunHop{ttl, std::nullopt, 0, false});

@@ -11,6 +11,12 @@
 // window). Either way each send first takes its turn from the packet budget's
 // gate, if any.
 //
+// Replies that name no probe (TCP SYN's bare RST: the destination answered,
+// but which TTL got there?): the destination is taken to be the lowest TTL
+// sent before the reply that no router answered at or above, and it moves up
+// when a router answers that TTL later. Before the run ends, that TTL waits
+// for its router's answer as a silent TTL would (the adaptive wait).
+//
 // Waiting: each probe waits at most `timeout` from its send. With the adaptive
 // wait on (traceroute's -w MAX,HERE,NEAR), once a higher TTL has answered, a
 // lower one still silent waits at most max(near x that reply's RTT, floor).
@@ -27,6 +33,7 @@
 
 #include "daemon/engine/probe_budget.hpp"
 #include "daemon/engine/probe_channel.hpp"
+#include "daemon/engine/rtt_clock.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::engine {
@@ -57,6 +64,7 @@ struct RunConfig {
   int window = kDefaultWindow;
   AdaptiveWait wait{};
   std::shared_ptr<ProbeGate> gate;  // the packet budget; null: none
+  ClockSource clocks = read_clocks;  // read as each reply is handled (RTTs survive a clock step)
 };
 
 struct RunHop {
@@ -106,6 +114,18 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   bool may_send() const;
   void send_one();
   void on_response(const probes::ProbeResponse& response, platform::WireTime received_at);
+  // A destination reply that names no probe (see the header comment).
+  struct BareReply {
+    platform::WireTime received_at;
+    ClockReading handled;
+    int latest_ttl;  // no probe sent after it arrived can have caused it
+    IpAddress ip;
+  };
+  std::optional<int> bare_dest_ttl() const;
+  std::optional<RunHop> bare_dest_hop() const;
+  // dest_ttl_ from the exact answers and the bare replies; streams a bare
+  // destination when it moves.
+  void update_dest();
   Clock::time_point deadline(int ttl) const;
   void arm_deadline_timer();
   void expire_probes();
@@ -130,7 +150,10 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   bool budget_granted_ = false;  // the next send already has its turn
   int sent_ok_ = 0;
   std::optional<Error> first_refusal_;
-  std::optional<int> dest_ttl_;
+  std::optional<int> dest_ttl_;   // the lower of the two below
+  std::optional<int> exact_dest_;  // the lowest TTL a reply that names its probe reached
+  std::vector<BareReply> bare_;
+  bool dest_is_bare_ = false;      // dest_ttl_ is bare_dest_ttl()
   bool finished_ = false;
 };
 

@@ -18,6 +18,10 @@ struct ProbeResponse {
   int ttl = 0;         // the TTL of the probe this reply answers
   IpAddress ip;        // who answered (router or destination)
   bool is_dest = false;
+  // The reply names no probe (TCP SYN: a bare RST, no ACK, nothing of ours in
+  // it): `ttl` is only the latest probe sent when it arrived. The run decides
+  // which TTL reached the destination from the other hops' answers.
+  bool unattributed = false;
 };
 
 class ProbeStrategy {

@@ -113,10 +113,10 @@ std::optional<ProbeResponse> SackProbe::match(std::span<const std::uint8_t> ip_p
   auto m = parse_icmp_message(ip_packet);
   if (!m || m->kind != IcmpKind::TimeExceeded || m->code != 0 || !m->quoted) return std::nullopt;
   const QuotedPacket& q = *m->quoted;
-  if (q.protocol != kProtoTcp || q.transport.size() < 8 || q.dst != config_.target.address ||
-      q.src != config_.local.address) {
-    return std::nullopt;
-  }
+  // The quoted source address is not checked, as upstream's SACK driver
+  // (LoosenICMPSrc): a NAT that does not rewrite the quote leaves its own
+  // address there. The probe's identity still is: ports and sequence.
+  if (q.protocol != kProtoTcp || q.transport.size() < 8 || q.dst != config_.target.address) return std::nullopt;
   if (load_be16(q.transport, 0) != config_.local.port || load_be16(q.transport, 2) != config_.target.port) {
     return std::nullopt;
   }

@@ -38,14 +38,25 @@ std::optional<ProbeResponse> TcpSynProbe::match_tcp(std::span<const std::uint8_t
   bool synack = (s->flags & (kTcpSyn | kTcpAck)) == (kTcpSyn | kTcpAck);
   bool rst = (s->flags & kTcpRst) != 0;
   if (!synack && !rst) return std::nullopt;
-  int ttl;
+  auto named = [this](std::uint32_t probe_seq) {
+    return static_cast<int>(static_cast<std::uint32_t>(probe_seq - config_.seq_base));
+  };
   if (s->flags & kTcpAck) {
-    ttl = static_cast<int>(static_cast<std::uint32_t>(s->ack - 1 - config_.seq_base));
-  } else {
-    ttl = last_sent_;  // a bare RST names no probe: upstream's rule, the latest one
+    int ttl = named(s->ack - 1);
+    if (!sent_.was_sent(ttl)) return std::nullopt;
+    return ProbeResponse{ttl, config_.target.address, true};
   }
-  if (!sent_.was_sent(ttl)) return std::nullopt;
-  return ProbeResponse{ttl, config_.target.address, true};
+  // A bare RST. Upstream, one probe at a time, credits the latest one; with
+  // TTLs in parallel that is the highest sent so far, not the one that
+  // reached the target. What the RST carries comes first: a firewall that
+  // fills the acknowledgment field without its flag, or that puts the probe's
+  // sequence + 1 in its own sequence field, names the probe (zero, the usual
+  // bare RST's value, names none).
+  for (std::uint32_t field : {s->ack, s->seq}) {
+    if (field != 0 && sent_.was_sent(named(field - 1))) return ProbeResponse{named(field - 1), config_.target.address, true};
+  }
+  if (!sent_.was_sent(last_sent_)) return std::nullopt;
+  return ProbeResponse{last_sent_, config_.target.address, true, true};
 }
 
 std::optional<ProbeResponse> TcpSynProbe::match_icmp(std::span<const std::uint8_t> ip_packet) const {

@@ -45,6 +45,8 @@ struct Network {
   std::vector<int> sent;
   std::vector<std::chrono::steady_clock::time_point> sent_times;
   std::map<int, int> refuse;  // ttl -> errno its send fails with
+  // Added to the receive stamps: the realtime clock stepped after the sends.
+  std::chrono::system_clock::duration stamp_step{};
   std::vector<std::unique_ptr<boost::asio::steady_timer>> timers;
 
   void deliver(std::vector<std::uint8_t> reply) {
@@ -62,7 +64,7 @@ class FakeSource : public platform::PacketSource {
     auto bytes = std::move(net_.queue.front());
     net_.queue.pop_front();
     std::copy(bytes.begin(), bytes.end(), buffer.begin());
-    return platform::ReceivedPacket{bytes.size(), platform::WireClock::now()};
+    return platform::ReceivedPacket{bytes.size(), platform::WireClock::now() + net_.stamp_step};
   }
   void async_wait_readable(std::function<void(std::error_code)> handler) override {
     if (!net_.queue.empty()) {
@@ -546,6 +548,50 @@ TEST(ProbeBudgets, RunOverBudgetIsSlowedNotFailed) {
   // The 21st to 26th probes of the budget: the sixth leaves 6 x 50 ms after
   // the burst (a lower bound: a timer never fires early).
   EXPECT_GE(net.sent_times[5] - t0, 6 * 50ms);
+}
+
+// Issue 19 item 4: the realtime clock steps an hour forward between the sends
+// and the replies (NTP, a VM resume). The kernel's receive stamps are an hour
+// late; the run notices the realtime clock moved unlike the monotonic one and
+// takes the monotonic figure, so RTTs stay what the network took.
+TEST(ParallelRun, ClockStepForwardKeepsRttsReal) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.stamp_step = std::chrono::hours(1);
+  net.responder = [](int ttl) {
+    std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>> r;
+    r.emplace_back(5ms, ttl < 3 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+    return r;
+  };
+  auto config = fixed(1, 10, 5ms, 2000ms);
+  config.clocks = [] { return ClockReading{std::chrono::steady_clock::now(), platform::WireClock::now() + 1h}; };
+  auto out = run(net, config);
+  auto& hops = std::get<RunOutcome>(*out.result);
+  ASSERT_EQ(hops.size(), 3u);
+  for (auto& hop : hops) {
+    EXPECT_GT(hop.rtt_ms, 0) << "TTL " << hop.ttl;
+    EXPECT_LT(hop.rtt_ms, 2000) << "TTL " << hop.ttl;  // not 3.6e6 ms (the step), within the run's timeout
+  }
+}
+
+// A step backwards: the kernel's stamps are earlier than the sends'. Without
+// the monotonic figure the RTT would be negative (was: clamped to 1e-6 ms).
+TEST(ParallelRun, ClockStepBackwardKeepsRttsReal) {
+  boost::asio::io_context io;
+  Network net(io);
+  net.stamp_step = -std::chrono::hours(1);
+  net.responder = [](int ttl) {
+    std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>> r;
+    r.emplace_back(20ms, ttl < 2 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+    return r;
+  };
+  auto out = run(net, fixed(1, 10, 5ms, 2000ms));  // the real clocks: the stamp alone is impossible
+  auto& hops = std::get<RunOutcome>(*out.result);
+  ASSERT_EQ(hops.size(), 2u);
+  for (auto& hop : hops) {
+    EXPECT_GE(hop.rtt_ms, 15) << "TTL " << hop.ttl;  // the responder's 20 ms delay, timer slack aside
+    EXPECT_LT(hop.rtt_ms, 2000) << "TTL " << hop.ttl;
+  }
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // their SACK block's left edge or the quoted sequence.
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "daemon/probes/tcp/sack_probe.hpp"
 #include "daemon/probes/wire/tcp_options.hpp"
 #include "daemon/probes/wire/tcp_segment.hpp"
@@ -108,6 +110,38 @@ TEST(SackProbe, ProbeBytesAndMatching) {
   EXPECT_EQ(hop->ttl, 6);
   EXPECT_FALSE(hop->is_dest);
   for (std::size_t n = 0; n < p.size(); ++n) (void)probe.match(std::span(p).first(n));
+}
+
+// Behind a NAT that does not rewrite the quote, a router's Time Exceeded
+// quotes the post-NAT source address. Upstream's SACK driver (LoosenICMPSrc)
+// accepts it; so do we, still checking the probe's own identity: the quoted
+// destination, both ports and the sequence.
+TEST(SackProbe, RouterReplyBehindNatQuotesAnotherSource) {
+  SackProbeConfig config{kLocal, kTarget, 777, 5001, std::nullopt, 1, 30};
+  SackProbe probe(config);
+  auto p = probe.build_probe(3);
+  auto natted = p;
+  for (int i = 0; i < 4; ++i) natted[12 + i] = std::array<std::uint8_t, 4>{198, 51, 100, 9}[i];
+  auto router = make_address("192.0.2.22").to_v4();
+  auto hop = probe.match(testutils::icmp_error(router, kLocal.address.to_v4(), 11, 0, natted));
+  ASSERT_TRUE(hop);
+  EXPECT_EQ(hop->ttl, 3);
+  EXPECT_EQ(hop->ip.to_string(), "192.0.2.22");
+  EXPECT_FALSE(hop->is_dest);
+  // Another flow's quote is still refused: the source port ...
+  auto other_port = natted;
+  other_port[20] ^= 0x01;
+  EXPECT_FALSE(probe.match(testutils::icmp_error(router, kLocal.address.to_v4(), 11, 0, other_port)));
+  // ... the destination port, the destination address, a sequence no probe had.
+  auto other_dport = natted;
+  other_dport[23] ^= 0x01;
+  EXPECT_FALSE(probe.match(testutils::icmp_error(router, kLocal.address.to_v4(), 11, 0, other_dport)));
+  auto other_dst = natted;
+  other_dst[19] ^= 0x01;
+  EXPECT_FALSE(probe.match(testutils::icmp_error(router, kLocal.address.to_v4(), 11, 0, other_dst)));
+  auto other_seq = natted;
+  other_seq[27] = static_cast<std::uint8_t>(other_seq[27] + 1);  // TTL 4: never sent
+  EXPECT_FALSE(probe.match(testutils::icmp_error(router, kLocal.address.to_v4(), 11, 0, other_seq)));
 }
 
 }  // namespace

@@ -73,10 +73,25 @@ void check_matching(const Endpoint& local, const Endpoint& target, IpAddress rou
   auto rst = probe.match(segment(target, local, kTcpRst | kTcpAck, 0, kSeqBase + 10 + 1));
   ASSERT_TRUE(rst);
   EXPECT_EQ(rst->ttl, 10);
-  // A bare RST names no probe: the latest one, as upstream.
+  // A bare RST with nothing of ours in it names no probe: the latest one is
+  // only a bound, and the run attributes it (issue 19 item 2).
   auto bare = probe.match(segment(target, local, kTcpRst, 0, 0));
   ASSERT_TRUE(bare);
   EXPECT_EQ(bare->ttl, 12);
+  EXPECT_TRUE(bare->unattributed);
+  EXPECT_TRUE(bare->is_dest);
+  // A bare RST that carries the probe's sequence + 1 (in its acknowledgment
+  // field without the flag, or in its own sequence) names that probe.
+  auto in_ack = probe.match(segment(target, local, kTcpRst, 0, kSeqBase + 7 + 1));
+  ASSERT_TRUE(in_ack);
+  EXPECT_EQ(in_ack->ttl, 7);
+  EXPECT_FALSE(in_ack->unattributed);
+  auto in_seq = probe.match(segment(target, local, kTcpRst, kSeqBase + 8 + 1, 0));
+  ASSERT_TRUE(in_seq);
+  EXPECT_EQ(in_seq->ttl, 8);
+  EXPECT_FALSE(in_seq->unattributed);
+  EXPECT_FALSE(synack->unattributed);
+  EXPECT_FALSE(rst->unattributed);
   // Not ours: an ack for a probe never sent, other ports, a plain ACK, our own SYN.
   EXPECT_FALSE(probe.match(segment(target, local, kTcpSyn | kTcpAck, 0, kSeqBase + 20 + 1)));
   EXPECT_FALSE(probe.match(segment(Endpoint{target.address, 80}, local, kTcpSyn | kTcpAck, 0, kSeqBase + 10)));
