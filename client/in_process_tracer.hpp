@@ -23,6 +23,7 @@ class InProcessTracer final : public TraceService {
 
   kj::Promise<TraceOutcome> trace(const TraceParams& params, wire::HopListener::Client listener) override;
   kj::Promise<TraceOutcome> trace(const TraceParams& params) override;
+  const char* where() const override { return "in this process"; }
 
  private:
   kj::Promise<TraceOutcome> start(const TraceParams& params, kj::Maybe<wire::HopListener::Client> listener);

@@ -58,6 +58,7 @@ class DaemonConnection final : public TraceService {
   kj::Promise<TraceOutcome> trace(const TraceParams& params, wire::HopListener::Client listener) override;
   // The same without a listener: the daemon sends the result only, no hops.
   kj::Promise<TraceOutcome> trace(const TraceParams& params) override;
+  const char* where() const override { return "in the daemon"; }
   std::string daemon_version();
   DaemonStatus daemon_status();
 

@@ -49,8 +49,10 @@ int run_trace(const ClientOptions& options) {
   InterruptWatch ctrl_c;
   auto io = kj::setupAsyncIo();
   std::optional<TraceOutcome> outcome;
+  std::string where;
   try {
     auto tracer = open_trace_service(io, options);
+    where = tracer->where();
     progress.start();
     auto listener = kj::heap<HopListener>(progress, io.provider->getTimer());
     auto finished = tracer->trace(options.params, kj::mv(listener)).then([](TraceOutcome o) {
@@ -67,7 +69,7 @@ int run_trace(const ClientOptions& options) {
   }
 
   if (!outcome) {
-    progress.interrupted();
+    progress.interrupted(where);
     return kExitInterrupted;
   }
   if (auto* error = std::get_if<Error>(&*outcome)) {

@@ -26,6 +26,8 @@ class TraceService {
   virtual kj::Promise<TraceOutcome> trace(const TraceParams& params, wire::HopListener::Client listener) = 0;
   // The result only, no hops.
   virtual kj::Promise<TraceOutcome> trace(const TraceParams& params) = 0;
+  // Where traces run, for messages: "in the daemon", "in this process".
+  virtual const char* where() const = 0;
 };
 
 }  // namespace ddtr::client
