@@ -140,7 +140,7 @@ bool daemon_answers(const std::string& socket_path) {
 int run_doctor(const std::string& socket_path, bool no_daemon, std::ostream& out) {
   DoctorReport report(out);
   out << "datadog-traceroute doctor " << kVersion << "\n";
-  const bool privileged = platform::has_cap_net_raw();
+  const bool privileged = in_process_supported() && platform::has_cap_net_raw();
   if (no_daemon) {
     doctor_no_daemon(privileged, report);
   } else if (privileged && !daemon_answers(socket_path)) {
@@ -159,7 +159,7 @@ int run_doctor(const std::string& socket_path, bool no_daemon, std::ostream& out
     } catch (const Error& e) {
       if (e.code() == ErrorCode::DaemonUnavailable) {
         report.fail(std::string("the daemon does not answer: ") + e.what(), daemon_hints().status);
-        if (!privileged) no_way_to_trace(report);
+        if (in_process_supported() && !privileged) no_way_to_trace(report);
       } else {
         // It runs and answered: it refused this connection or call (a limit of yours).
         report.fail(std::string("the daemon refused: ") + e.what() + " (code " +
@@ -172,7 +172,7 @@ int run_doctor(const std::string& socket_path, bool no_daemon, std::ostream& out
       check_daemon(*status, report);
       check_role_and_quota(*status, report);
     }
-  } else if (!privileged) {
+  } else if (in_process_supported() && !privileged) {
     no_way_to_trace(report);
   }
   out << (report.failures() == 0 ? "no problems found\n"

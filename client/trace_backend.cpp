@@ -1,18 +1,21 @@
 #include "client/trace_backend.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <iostream>
 #include <memory>
 
-#include "client/in_process_tracer.hpp"
 #include "client/rpc_client.hpp"
 #include "platform/capabilities.hpp"
+#ifndef _WIN32
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "client/in_process_tracer.hpp"
+#endif
 
 namespace ddtr::client {
 namespace {
 
+#ifndef _WIN32
 // The engine logs through spdlog, whose default logger writes to stdout: that
 // is the JSON document's. Its warnings and errors go to stderr; its per-trace
 // info lines are the daemon's log, not a command's output.
@@ -23,8 +26,17 @@ void quiet_engine_log() {
   logger->set_level(spdlog::level::warn);
   spdlog::set_default_logger(logger);
 }
+#endif
 
 }  // namespace
+
+bool in_process_supported() {
+#ifdef _WIN32
+  return false;
+#else
+  return true;
+#endif
+}
 
 std::optional<TraceMode> choose_trace_mode(bool no_daemon, bool daemon_answers, bool privileged) {
   if (no_daemon) return privileged ? std::optional(TraceMode::InProcess) : std::nullopt;
@@ -51,10 +63,15 @@ std::string in_process_hint() {
 }
 
 Error no_daemon_and_unprivileged(const Error& unavailable) {
+  if (!in_process_supported()) return unavailable;
   return Error(ErrorCode::DaemonUnavailable, std::string(unavailable.what()) + "; or " + in_process_hint());
 }
 
 Error no_daemon_flag_unprivileged() {
+  if (!in_process_supported()) {
+    return Error(ErrorCode::DaemonUnavailable,
+                 "--no-daemon is not available on this OS yet: start the datadog-tracerouted service and drop it");
+  }
   return Error(ErrorCode::DaemonUnavailable, "--no-daemon runs the trace in this process, which needs " +
                                                  in_process_privilege() + ", and this process does not hold it: " +
                                                  in_process_hint() + ", or drop --no-daemon and start the daemon "
@@ -63,7 +80,8 @@ Error no_daemon_flag_unprivileged() {
 }
 
 kj::Own<TraceService> open_trace_service(kj::AsyncIoContext& io, const ClientOptions& options) {
-  const bool privileged = platform::has_cap_net_raw();
+  // Without in-process support the question is moot: never ask for (or use) the privilege.
+  const bool privileged = in_process_supported() && platform::has_cap_net_raw();
   if (!options.no_daemon) {
     try {
       return kj::heap<DaemonConnection>(io, options.socket_path);
@@ -82,8 +100,12 @@ kj::Own<TraceService> open_trace_service(kj::AsyncIoContext& io, const ClientOpt
   } else if (options.verbose) {
     std::cerr << "[INFO] --no-daemon: the trace runs in this process (no daemon, no policy)\n" << std::flush;
   }
+#ifdef _WIN32
+  throw no_daemon_flag_unprivileged();  // unreachable: privileged is false here
+#else
   quiet_engine_log();
   return kj::heap<InProcessTracer>();
+#endif
 }
 
 }  // namespace ddtr::client

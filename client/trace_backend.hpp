@@ -17,6 +17,9 @@ namespace ddtr::client {
 
 enum class TraceMode { Daemon, InProcess };
 
+// Whether this build can run the engine in-process (POSIX; not Windows yet).
+bool in_process_supported();
+
 // The rule alone: nullopt when neither way can trace.
 std::optional<TraceMode> choose_trace_mode(bool no_daemon, bool daemon_answers, bool privileged);
 
