@@ -5,7 +5,8 @@
 #   no_daemon_test.sh BIN_DIR
 # 1. root, no socket: ICMP, UDP, TCP SYN traces, judged hop by hop; -v says where it ran
 # 2. nobody with CAP_NET_RAW alone (setpriv ambient caps): the same traces
-# 3. nobody with no capability: exit 1, DAEMON_UNAVAILABLE, both ways out; --no-daemon too
+# 3. nobody with no capability: exit 1, DAEMON_UNAVAILABLE, both ways out, no raw
+#    socket tried (strace); --no-daemon too
 # 4. --no-daemon with a daemon running: the trace never reaches it (its log
 #    has no request); without the flag it does
 # 5. Ctrl-C (SIGINT) mid-trace: exit 130 in-process as through the daemon
@@ -133,6 +134,14 @@ check "... naming the daemon as one way out" grep -q "start it with 'sudo datado
   "$work/plain.err"
 check "... and CAP_NET_RAW as the other" grep -q "run datadog-traceroute as root or with CAP_NET_RAW" "$work/plain.err"
 check "... and no JSON document" test ! -s "$work/plain.json"
+if command -v strace >/dev/null; then
+  # Unprivileged use is unchanged: the client does not even try a raw or packet socket.
+  ip netns exec "${prefix}c" strace -f -qq -e trace=socket -o "$work/plain.strace" \
+    setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs \
+    "${client[@]}" --proto icmp -q 1 -Q 1 --timeout 1000 -m 10 203.0.113.5 >/dev/null 2>&1
+  check "... and opened only its Unix socket: no raw or packet socket tried (strace)" \
+    bash -c "grep -q 'socket(AF_UNIX' '$work/plain.strace' && ! grep -qE 'SOCK_RAW|AF_PACKET' '$work/plain.strace'"
+fi
 run plain_flag as_nobody "${client[@]}" --no-daemon --proto icmp -q 1 -Q 1 --timeout 1000 -m 10 203.0.113.5
 check "nobody --no-daemon: exit 1" status_is plain_flag 1
 check "... saying --no-daemon needs CAP_NET_RAW, and how to start the daemon" \
