@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "client/interrupt.hpp"
-#include "client/rpc_client.hpp"
+#include "client/trace_backend.hpp"
 #include "client/trace_command.hpp"
 #include "shared/result/go_json.hpp"
 
@@ -19,7 +19,7 @@ namespace {
 // `all_done` when the last one has. KJ thread only.
 class Batch {
  public:
-  Batch(DaemonConnection& daemon, const ClientOptions& options, std::vector<std::string> targets,
+  Batch(TraceService& daemon, const ClientOptions& options, std::vector<std::string> targets,
         kj::Own<kj::PromiseFulfiller<void>> all_done)
       : daemon_(daemon), options_(options), pending_(targets.begin(), targets.end()),
         all_done_(kj::mv(all_done)), tasks_(errors_) {}
@@ -64,7 +64,7 @@ class Batch {
     std::fflush(stdout);  // one whole line per completion, for whoever reads the pipe
   }
 
-  DaemonConnection& daemon_;
+  TraceService& daemon_;
   const ClientOptions& options_;
   std::deque<std::string> pending_;
   kj::Own<kj::PromiseFulfiller<void>> all_done_;
@@ -109,9 +109,9 @@ int run_batch(const ClientOptions& options, std::vector<std::string> targets) {
   InterruptWatch ctrl_c;
   auto io = kj::setupAsyncIo();
   try {
-    DaemonConnection daemon(io, options.socket_path);
+    auto tracer = open_trace_service(io, options);
     auto paf = kj::newPromiseAndFulfiller<void>();
-    Batch batch(daemon, options, std::move(targets), kj::mv(paf.fulfiller));
+    Batch batch(*tracer, options, std::move(targets), kj::mv(paf.fulfiller));
     batch.start();
     bool finished = paf.promise.then([] { return true; })
                         .exclusiveJoin(ctrl_c.next(io).then([] { return false; }))

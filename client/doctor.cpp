@@ -9,6 +9,8 @@
 
 #include "client/doctor_report.hpp"
 #include "client/rpc_client.hpp"
+#include "client/trace_backend.hpp"
+#include "platform/capabilities.hpp"
 #include "shared/common/version.hpp"
 
 namespace ddtr::client {
@@ -105,12 +107,50 @@ void check_daemon(const DaemonStatus& s, DoctorReport& report) {
   }
 }
 
+// No daemon answers, and this caller may not trace without one.
+void no_way_to_trace(DoctorReport& report) {
+  report.fail("mode: none: no daemon answers and this process does not hold " + in_process_privilege(),
+              "start the daemon (above), or " + in_process_hint());
+}
+
+// --no-daemon: only this process's privilege matters.
+void doctor_no_daemon(bool privileged, DoctorReport& report) {
+  if (privileged) {
+    report.ok("mode: in-process (--no-daemon): this process holds " + in_process_privilege() +
+              " and runs the engine itself; no daemon, no policy, no audit");
+  } else {
+    report.fail("mode: none: --no-daemon needs " + in_process_privilege() + " and this process does not hold it",
+                in_process_hint() + "; or drop --no-daemon and trace through the daemon");
+  }
+}
+
+// Whether a daemon accepts a connection at `socket_path`, asking nothing.
+bool daemon_answers(const std::string& socket_path) {
+  try {
+    auto io = kj::setupAsyncIo();
+    DaemonConnection daemon(io, socket_path);
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 }  // namespace
 
-int run_doctor(const std::string& socket_path, std::ostream& out) {
+int run_doctor(const std::string& socket_path, bool no_daemon, std::ostream& out) {
   DoctorReport report(out);
   out << "datadog-traceroute doctor " << kVersion << "\n";
-  if (check_endpoint(socket_path, report)) {
+  const bool privileged = in_process_supported() && platform::has_cap_net_raw();
+  if (no_daemon) {
+    doctor_no_daemon(privileged, report);
+  } else if (privileged && !daemon_answers(socket_path)) {
+    // No daemon is no problem for this caller: the Go tool's way, in-process.
+    report.ok("mode: in-process: no daemon answers at " + socket_path + ", and this process holds " +
+              in_process_privilege() + ", so traces run in it (no policy, no audit)");
+    report.warn("no daemon at " + socket_path + ": unprivileged users cannot trace on this host",
+                "start the daemon ('sudo systemctl start datadog-tracerouted.socket' or "
+                "'sudo datadog-tracerouted --foreground') to trace through it, under its policy");
+  } else if (check_endpoint(socket_path, report)) {
     std::optional<DaemonStatus> status;
     try {
       auto io = kj::setupAsyncIo();
@@ -119,6 +159,7 @@ int run_doctor(const std::string& socket_path, std::ostream& out) {
     } catch (const Error& e) {
       if (e.code() == ErrorCode::DaemonUnavailable) {
         report.fail(std::string("the daemon does not answer: ") + e.what(), daemon_hints().status);
+        if (in_process_supported() && !privileged) no_way_to_trace(report);
       } else {
         // It runs and answered: it refused this connection or call (a limit of yours).
         report.fail(std::string("the daemon refused: ") + e.what() + " (code " +
@@ -127,9 +168,12 @@ int run_doctor(const std::string& socket_path, std::ostream& out) {
       }
     }
     if (status) {
+      report.ok("mode: daemon: traces run in the daemon at " + socket_path);
       check_daemon(*status, report);
       check_role_and_quota(*status, report);
     }
+  } else if (in_process_supported() && !privileged) {
+    no_way_to_trace(report);
   }
   out << (report.failures() == 0 ? "no problems found\n"
                                  : std::to_string(report.failures()) + " problem(s) found\n");

@@ -7,8 +7,10 @@
 
 namespace ddtr::client {
 
-// Prints one line per check ("ok", "warn" or "FAIL", then a fix for problems).
+// Prints one line per check ("ok", "warn" or "FAIL", then a fix for problems),
+// and which way traces run ("mode: ..."): through the daemon, or in this
+// process (--no-daemon, or no daemon and the privilege to run without one).
 // Returns the exit status: 0 when nothing failed, 1 otherwise.
-int run_doctor(const std::string& socket_path, std::ostream& out);
+int run_doctor(const std::string& socket_path, bool no_daemon, std::ostream& out);
 
 }  // namespace ddtr::client

@@ -147,6 +147,9 @@ const std::vector<FlagSpec>& flag_specs() {
        }},
       {"socket", 0, FlagType::String, kDefaultSocketPath, "Daemon socket (also $DD_TRACEROUTE_SOCKET)",
        [](ClientOptions& o, const std::string& v, const std::string&) { o.socket_path = v; }},
+      {"no-daemon", 0, FlagType::Bool, "false",
+       "Run the engine in this process, not in the daemon (needs CAP_NET_RAW: root, or an elevated prompt)",
+       [](ClientOptions& o, const std::string& v, const std::string& n) { o.no_daemon = to_bool(v, n); }},
   };
   return specs;
 }
@@ -231,7 +234,9 @@ std::string usage_text() {
   line("      --version", "Print the client and daemon versions");
   out << "\nBoolean flags are off unless given (--flag, or --flag=true). Integers accept Go's forms:\n"
          "0x1BB, 0o17, 0b1, and a leading 0 for octal.\n"
-         "The daemon socket is --socket, else $DD_TRACEROUTE_SOCKET, else " << kDefaultSocketPath << ".\n\n"
+         "The daemon socket is --socket, else $DD_TRACEROUTE_SOCKET, else " << kDefaultSocketPath << ".\n"
+         "With no daemon answering there, a process holding CAP_NET_RAW (root; Windows: elevated) runs\n"
+         "the trace itself, as the Go tool does; --no-daemon asks for that even when a daemon answers.\n\n"
          "Output:\n"
          "  table  the default when stdout is a terminal: a table redrawn in place as hops arrive (TTL,\n"
          "         address, rDNS once known, the RTT of every run in ms or * for no answer, loss %), an\n"

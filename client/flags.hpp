@@ -29,6 +29,9 @@ struct ClientOptions {
   bool verbose = false;
   std::optional<OutputFormat> format;  // --format; unset: table when stdout is a terminal, else json
   bool no_color = false;               // --no-color ($NO_COLOR is read with the terminal facts)
+  // --no-daemon: the engine in this process even when a daemon answers (needs
+  // CAP_NET_RAW; without the flag it is the fallback when no daemon answers).
+  bool no_daemon = false;
   // Batch: every positional TARGET and --targets-file's lines. Exactly one
   // target (params.hostname) is the Go tool's single trace; more are traced
   // concurrently over one connection and printed as JSON Lines.

@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
       std::cout << parsed.text;
       return 0;
     case ddtr::client::CommandKind::Doctor:
-      return ddtr::client::run_doctor(parsed.options.socket_path, std::cout);
+      return ddtr::client::run_doctor(parsed.options.socket_path, parsed.options.no_daemon, std::cout);
     case ddtr::client::CommandKind::Trace:
       break;
   }

@@ -6,18 +6,12 @@
 #include <cstdint>
 #include <string>
 #include <vector>
-#include <variant>
 
 #include <kj/async-io.h>
 
-#include "proto/traceroute.capnp.h"
-#include "shared/common/error.hpp"
-#include "shared/common/trace_params.hpp"
-#include "shared/result/results.hpp"
+#include "client/trace_service.hpp"
 
 namespace ddtr::client {
-
-using TraceOutcome = std::variant<Results, Error>;
 
 // What the daemon says of itself and of the caller (`info`), for --version and doctor.
 struct DaemonStatus {
@@ -51,19 +45,20 @@ struct DaemonStatus {
   double global_probes_per_second = 0;
 };
 
-class DaemonConnection {
+class DaemonConnection final : public TraceService {
  public:
   // Connects at once; throws Error(DAEMON_UNAVAILABLE) saying which socket and
   // how to start the daemon.
   DaemonConnection(kj::AsyncIoContext& io, std::string socket_path);
-  ~DaemonConnection();
+  ~DaemonConnection() override;
 
   // Resolves on the connection's event loop; never throws. A refusal the
   // daemon sent as a typed exception resolves to that error (QUOTA_EXCEEDED
   // for a connection over a limit), a lost connection to DAEMON_UNAVAILABLE. The connection must outlive it.
-  kj::Promise<TraceOutcome> trace(const TraceParams& params, wire::HopListener::Client listener);
+  kj::Promise<TraceOutcome> trace(const TraceParams& params, wire::HopListener::Client listener) override;
   // The same without a listener: the daemon sends the result only, no hops.
-  kj::Promise<TraceOutcome> trace(const TraceParams& params);
+  kj::Promise<TraceOutcome> trace(const TraceParams& params) override;
+  const char* where() const override { return "in the daemon"; }
   std::string daemon_version();
   DaemonStatus daemon_status();
 

@@ -9,7 +9,7 @@
 #include "client/hop_listener.hpp"
 #include "client/interrupt.hpp"
 #include "client/output_plan.hpp"
-#include "client/rpc_client.hpp"
+#include "client/trace_backend.hpp"
 #include "client/trace_progress.hpp"
 #include "shared/result/go_json.hpp"
 
@@ -49,17 +49,19 @@ int run_trace(const ClientOptions& options) {
   InterruptWatch ctrl_c;
   auto io = kj::setupAsyncIo();
   std::optional<TraceOutcome> outcome;
+  std::string where;
   try {
-    DaemonConnection daemon(io, options.socket_path);
+    auto tracer = open_trace_service(io, options);
+    where = tracer->where();
     progress.start();
     auto listener = kj::heap<HopListener>(progress, io.provider->getTimer());
-    auto finished = daemon.trace(options.params, kj::mv(listener)).then([](TraceOutcome o) {
+    auto finished = tracer->trace(options.params, kj::mv(listener)).then([](TraceOutcome o) {
       return std::optional<TraceOutcome>(std::move(o));
     });
     auto interrupted = ctrl_c.next(io).then([] { return std::optional<TraceOutcome>(); });
     // The first to finish wins; the loser is dropped. Dropping the trace call
-    // (then the connection, when `daemon` goes out of scope) is what cancels
-    // the trace in the daemon.
+    // (then the connection, when `tracer` goes out of scope) is what cancels
+    // the trace in the daemon (or in this process's engine).
     outcome = finished.exclusiveJoin(kj::mv(interrupted)).wait(io.waitScope);
   } catch (const Error& e) {
     progress.abandon();
@@ -67,7 +69,7 @@ int run_trace(const ClientOptions& options) {
   }
 
   if (!outcome) {
-    progress.interrupted();
+    progress.interrupted(where);
     return kExitInterrupted;
   }
   if (auto* error = std::get_if<Error>(&*outcome)) {

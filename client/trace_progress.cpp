@@ -143,7 +143,8 @@ void TraceProgress::abandon() {
   }
 }
 
-void TraceProgress::interrupted() {
+void TraceProgress::interrupted(std::string_view where) {
+  const std::string cancelled = "Interrupted: the trace was cancelled " + std::string(where);
   std::vector<std::string> listing = render_text(table_, params_, "");
   if (auto progress = e2e_progress_line(e2e_); !progress.empty()) listing.push_back(to_text(progress, false, 0));
   switch (plan_.format) {
@@ -153,18 +154,17 @@ void TraceProgress::interrupted() {
       } else {
         print(out_, plain(partial_frame(0)));
       }
-      print(err_, {"Interrupted: the trace was cancelled in the daemon; the table shows the hops learned so far."});
+      print(err_, {cancelled + "; the table shows the hops learned so far."});
       break;
     }
     case OutputFormat::Text:
       print(out_, listing);
-      print(err_, {"Interrupted: the trace was cancelled in the daemon; the listing shows the hops learned so far."});
+      print(err_, {cancelled + "; the listing shows the hops learned so far."});
       break;
     case OutputFormat::Json:
     case OutputFormat::Jsonl:
       listing.insert(listing.begin(),
-                     "Interrupted: the trace was cancelled in the daemon; no JSON document was printed. "
-                     "Hops learned so far:");
+                     cancelled + "; no JSON document was printed. Hops learned so far:");
       print(err_, listing);
       break;
   }

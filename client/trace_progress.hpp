@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "client/live_screen.hpp"
@@ -40,7 +41,8 @@ class TraceProgress {
   // the whole partial table, or is erased when nothing was learned.
   void abandon();
   // Ctrl-C: what was learned so far, and a note on stderr.
-  void interrupted();
+  // `where` the trace ran: "in the daemon", or "in this process" (no-daemon mode).
+  void interrupted(std::string_view where = "in the daemon");
 
   const TraceTable& table() const { return table_; }
   const E2eProgress& e2e() const { return e2e_; }

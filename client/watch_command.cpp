@@ -10,7 +10,7 @@
 #include "client/interrupt.hpp"
 #include "client/key_input.hpp"
 #include "client/output_plan.hpp"
-#include "client/rpc_client.hpp"
+#include "client/trace_backend.hpp"
 #include "client/trace_command.hpp"
 #include "client/watch_loop.hpp"
 #include "client/watch_report.hpp"
@@ -62,7 +62,7 @@ int run_watch(const ClientOptions& options) {
   std::optional<Error> fatal;
   std::string last_refusal;
   try {
-    DaemonConnection daemon(io, options.socket_path);
+    auto tracer = open_trace_service(io, options);
     std::optional<KeyInput> keys;
     if (screen_on) keys.emplace(io);
     view.keys = keys && keys->active();
@@ -83,7 +83,7 @@ int run_watch(const ClientOptions& options) {
         write_line(batch_error_line(params.hostname, std::get<Error>(outcome)));
       }
     };
-    WatchLoop loop(daemon, io.provider->getTimer(), params, options.interval,
+    WatchLoop loop(*tracer, io.provider->getTimer(), params, options.interval,
                    static_cast<std::uint64_t>(options.report_cycles), stats, std::move(hooks));
     loop_ref = &loop;
 

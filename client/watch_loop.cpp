@@ -28,7 +28,7 @@ std::optional<double> rate_limit_wait(const std::string& message) {
   return value;
 }
 
-WatchLoop::WatchLoop(DaemonConnection& daemon, kj::Timer& timer, TraceParams params,
+WatchLoop::WatchLoop(TraceService& daemon, kj::Timer& timer, TraceParams params,
                      std::chrono::milliseconds interval, std::uint64_t max_rounds, WatchStats& stats, Hooks hooks)
     : daemon_(daemon),
       timer_(timer),

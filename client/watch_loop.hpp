@@ -17,7 +17,7 @@
 #include <kj/timer.h>
 
 #include "client/hop_stats.hpp"
-#include "client/rpc_client.hpp"
+#include "client/trace_service.hpp"
 
 namespace ddtr::client {
 
@@ -43,7 +43,7 @@ class WatchLoop {
 
   // `max_rounds` 0: until dropped. Rounds count when traced or refused;
   // throttled tries do not (they are retried).
-  WatchLoop(DaemonConnection& daemon, kj::Timer& timer, TraceParams params, std::chrono::milliseconds interval,
+  WatchLoop(TraceService& daemon, kj::Timer& timer, TraceParams params, std::chrono::milliseconds interval,
             std::uint64_t max_rounds, WatchStats& stats, Hooks hooks);
 
   // Resolves after `max_rounds`, or when the connection is lost (then
@@ -60,7 +60,7 @@ class WatchLoop {
   kj::Promise<void> after_round(TraceOutcome outcome, kj::TimePoint started, std::uint64_t generation);
   void changed() { if (hooks_.changed) hooks_.changed(); }
 
-  DaemonConnection& daemon_;
+  TraceService& daemon_;
   kj::Timer& timer_;
   TraceParams params_;
   kj::Duration interval_;

@@ -155,6 +155,10 @@ check "dpkg knows daemon.json as a conffile" \
   grep -q "/etc/datadog-traceroute/daemon.json" <(dpkg-query -W -f='${Conffiles}' "$package")
 check "the installed binaries are stripped" bash -c 'file -L /usr/sbin/datadog-tracerouted | grep -q ", stripped"'
 check "the installed daemon runs (--version)" bash -c '/usr/sbin/datadog-tracerouted --version | grep -q "^datadog-tracerouted "'
+# The client's no-daemon mode uses the caller's own CAP_NET_RAW; it must never get one of its own.
+check "the installed client is a plain 0755 binary (no setuid/setgid bit)" \
+  test "$(stat -c %a /usr/bin/datadog-traceroute)" = 755
+check "... with no file capabilities" bash -c '! command -v getcap >/dev/null || test -z "$(getcap /usr/bin/datadog-traceroute)"'
 
 passwd_entry=$(getent passwd "$user")
 group_entry=$(getent group "$user")
