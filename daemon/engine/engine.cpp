@@ -12,10 +12,10 @@ std::unique_ptr<platform::NetworkChangeWatcher> watch_network(boost::asio::io_co
                                                               enrich::PublicIp& public_ip) {
   try {
     return platform::watch_network_changes(io, [&names, &public_ip](const std::string& what) {
-      spdlog::info("network changed ({}): forgetting the cached public IPs and {} reverse DNS names", what,
-                   names.cached());
+      std::size_t cached_names = names.cached();
       public_ip.invalidate();
       names.forget_all();
+      spdlog::info("network changed ({}): forgot the cached public IPs and {} reverse DNS names", what, cached_names);
     });
   } catch (const Error& e) {
     spdlog::warn("network changes are not watched ({}): cached public IPs and names expire by age only", e.what());

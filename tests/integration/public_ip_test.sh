@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Integration (issue 19, items 5 and 6): the public IP fetch in a namespace of
-# its own. A dummy uplink 198.51.100.10/24 with a default route; the fake
+# its own. An uplink 198.51.100.10/24 (a veth pair, both ends in the
+# namespace: nothing answers beyond it) with a default route; the fake
 # checker listens on that address, a fake proxy on 127.0.0.1; no packet leaves
 # the namespace (traces use -q 0 -Q 0: the public IP fetch is all they do).
 #   5: the daemon forgets the public IP when the default route or the
@@ -47,9 +48,10 @@ uplink=198.51.100.10
 
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-ip -n "$ns" link add up0 type dummy
+ip -n "$ns" link add up0 type veth peer name up1
 ip -n "$ns" addr add "$uplink/24" dev up0
 ip -n "$ns" link set up0 up
+ip -n "$ns" link set up1 up
 ip -n "$ns" route add default via 198.51.100.1 dev up0
 
 # A certificate for the checker's address, trusted by the daemon through
@@ -66,7 +68,7 @@ serve() {  # serve LOG ARGS...: a fake server in the namespace, waited for
   : >"$log"
   ip netns exec "$ns" python3 "$fake" "$@" --log "$log" >"$log.out" 2>&1 &
   helpers+=($!)
-  for _ in $(seq 100); do grep -q listening "$log.out" 2>/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq 300); do grep -q listening "$log.out" 2>/dev/null && return 0; sleep 0.1; done
   return 1
 }
 answer() { printf '%s\n' "$1" >"$work/answer"; }
@@ -104,6 +106,10 @@ wait_logged() {  # wait_logged FILE TEXT: up to 5 s (the daemon logs the change 
   return 1
 }
 requests() { grep -cF -- "$2" "$1"; }
+wait_count() {  # wait_count FILE TEXT N: until TEXT is on N lines (up to 5 s)
+  for _ in $(seq 50); do (( $(grep -cF -- "$2" "$1") >= $3 )) && return 0; sleep 0.1; done
+  return 1
+}
 
 # --- 5. the public IP is forgotten when the network changes -------------------------
 check "daemon starts" start_daemon -- --public-ip-url "http://$uplink:8081/ip"
@@ -113,18 +119,19 @@ check "... the next reports A again: cached, not fetched" says 192.0.2.101
 check "... one request reached the checker" test "$(requests "$work/checker.log" "GET /ip")" = 1
 
 ip -n "$ns" route replace default via 198.51.100.2 dev up0
-check "the daemon sees the default route change" wait_logged "$work/daemon.log" "network changed (default route added)"
+check "the daemon sees the default route change" wait_logged "$work/daemon.log" "default route added"
 check "... and the next trace reports the new answer (B)" says 192.0.2.102
 
 answer 192.0.2.103
 ip -n "$ns" addr add 198.51.100.11/24 dev up0
+check "the daemon sees the address change" wait_logged "$work/daemon.log" "address added"
 ip -n "$ns" route replace default via 198.51.100.1 dev up0 src 198.51.100.11
-check "the daemon sees the address change" wait_logged "$work/daemon.log" "network changed (address added"
+check "... and the route's new source" wait_count "$work/daemon.log" "default route added" 2
 check "... and the next trace reports the new answer (C)" says 192.0.2.103
 answer 192.0.2.104
 check "... which is kept while the network stays" says 192.0.2.103
 ip -n "$ns" addr del 198.51.100.11/24 dev up0
-check "a removed address drops it too" wait_logged "$work/daemon.log" "network changed (address removed"
+check "a removed address drops it too" wait_logged "$work/daemon.log" "address removed"
 check "... the next trace reports D" says 192.0.2.104
 ip -n "$ns" route replace default via 198.51.100.1 dev up0
 
