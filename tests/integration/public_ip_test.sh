@@ -37,7 +37,7 @@ cleanup() {
   stop_daemon
   for pid in "${helpers[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   ip netns del "$ns" 2>/dev/null
-  rm -rf "$work"
+  if [[ -n ${KEEP_WORK:-} ]]; then echo "# kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
