@@ -4,7 +4,6 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-
 namespace ddtr::enrich {
 namespace {
 
