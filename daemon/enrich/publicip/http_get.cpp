@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -173,7 +174,11 @@ class Request : public std::enable_shared_from_this<Request> {
       return;
     }
     close();
-    start(std::move(*next));
+    // A fresh stream for the next request, once this handler has returned
+    // (its completion still runs inside the old stream's operation).
+    boost::asio::post(io_, [self = shared_from_this(), next = std::move(*next)]() mutable {
+      if (self->done_) self->start(std::move(next));
+    });
   }
 
   void fail(const std::string& what, const boost::system::error_code& ec) {
