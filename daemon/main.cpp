@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -90,11 +91,18 @@ double unix_seconds(std::chrono::system_clock::time_point at) {
 // rules are judged against the socket really listening (`http`, null when the
 // API is off); `http_file_listen`: see ddtr::http::apply_http_reload. The
 // metrics listener (`metrics_http`, null when off) takes the new tokens and
-// limits; `counts` says how the reload went.
+// limits; `counts` says how the reload went; the engine takes the new public IP proxy.
+// public_ip.proxy when the policy sets it, the daemon's proxy environment otherwise.
+ddtr::enrich::ProxySettings public_ip_proxy(const ddtr::policy::PolicyConfig& config) {
+  return ddtr::enrich::ProxySettings::choose(config.public_ip_proxy, [](const char* name) { return std::getenv(name); });
+}
+
 kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::PolicyState& policy,
                                    ddtr::http::HttpServer* http, const std::string& http_file_listen,
-                                   ddtr::http::HttpServer* metrics_http, ddtr::metrics::DaemonMetrics& counts) {
-  return port.onSignal(SIGHUP).then([&port, &policy, http, &http_file_listen, metrics_http, &counts](siginfo_t) {
+                                   ddtr::http::HttpServer* metrics_http, ddtr::metrics::DaemonMetrics& counts,
+                                   ddtr::engine::Engine& engine) {
+  return port.onSignal(SIGHUP).then([&port, &policy, http, &http_file_listen, metrics_http, &counts,
+                                     &engine](siginfo_t) {
     try {
       try {
         policy.reload([http](const ddtr::policy::PolicyConfig& fresh) { ddtr::http::check_http_reload(http, fresh.http); });
@@ -106,10 +114,11 @@ kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::Policy
       spdlog::info("policy reloaded from {}", policy.config_path());
       if (metrics_http) metrics_http->apply(policy.rules()->config().http);
       ddtr::http::apply_http_reload(http, policy.rules()->config().http, http_file_listen);
+      engine.set_public_ip_proxy(public_ip_proxy(policy.rules()->config()));
     } catch (const std::exception& e) {
       spdlog::error("policy reload failed, keeping the previous policy: {}", e.what());
     }
-    return reload_on_hangup(port, policy, http, http_file_listen, metrics_http, counts);
+    return reload_on_hangup(port, policy, http, http_file_listen, metrics_http, counts, engine);
   });
 }
 
@@ -184,6 +193,7 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   {
     ddtr::engine::EngineOptions engine_options;
     if (!options.public_ip_urls.empty()) engine_options.public_ip.urls = options.public_ip_urls;
+    engine_options.public_ip.proxy = public_ip_proxy(policy.rules()->config());
     engine_options.shared_capture = !options.per_trace_capture;
     engine_options.pacing.send_delay = options.send_delay;
     engine_options.pacing.window = options.window;
@@ -246,7 +256,7 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
       stop.exclusiveJoin(kj::mv(serving))
           .exclusiveJoin(mailbox->run())
           .exclusiveJoin(reload_on_hangup(io.unixEventPort, policy, http_server.get(), http_file_listen,
-                                          metrics_server.get(), gateway.metrics()))
+                                          metrics_server.get(), gateway.metrics(), engine))
           .exclusiveJoin(gateway.report_suppressed_refusals_every(io.provider->getTimer(), 5 * kj::SECONDS))
           .wait(io.waitScope);
       // The HTTP thread stops first (it posts into the gateway); then leaving

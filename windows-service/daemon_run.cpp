@@ -4,6 +4,7 @@
 #include <kj/async-win32.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <thread>
 
 #include "daemon/engine/engine.hpp"
@@ -64,6 +65,8 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
     auto mailbox = std::make_shared<gateway::KjMailbox>();
     engine::EngineOptions engine_options;
     if (!options.public_ip_urls.empty()) engine_options.public_ip.urls = options.public_ip_urls;
+    engine_options.public_ip.proxy = enrich::ProxySettings::choose(policy.rules()->config().public_ip_proxy,
+                                                                   [](const char* name) { return std::getenv(name); });
     engine_options.windows_driver_version = options.driver_version;
     engine::Engine engine(std::move(engine_options));
     {

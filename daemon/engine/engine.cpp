@@ -4,6 +4,26 @@
 #include <spdlog/spdlog.h>
 
 namespace ddtr::engine {
+namespace {
+
+// A laptop that moves to another network must not report the old public IP
+// or names from the old resolver: both caches go when the network changes.
+std::unique_ptr<platform::NetworkChangeWatcher> watch_network(boost::asio::io_context& io, enrich::ReverseDns& names,
+                                                              enrich::PublicIp& public_ip) {
+  try {
+    return platform::watch_network_changes(io, [&names, &public_ip](const std::string& what) {
+      std::size_t cached_names = names.cached();
+      public_ip.invalidate();
+      names.forget_all();
+      spdlog::info("network changed ({}): forgot the cached public IPs and {} reverse DNS names", what, cached_names);
+    });
+  } catch (const Error& e) {
+    spdlog::warn("network changes are not watched ({}): cached public IPs and names expire by age only", e.what());
+    return nullptr;
+  }
+}
+
+}  // namespace
 
 Engine::Engine(EngineOptions options)
     : work_(boost::asio::make_work_guard(io_)),
@@ -14,6 +34,7 @@ Engine::Engine(EngineOptions options)
       windows_driver_version_(options.windows_driver_version),
       reverse_dns_(io_),
       public_ip_(io_, std::move(options.public_ip)),
+      network_watch_(options.watch_network ? watch_network(io_, reverse_dns_, public_ip_) : nullptr),
       resolver_(io_, std::move(options.resolver)),
       thread_([this] {
         for (;;) {
@@ -50,6 +71,10 @@ Engine::TraceId Engine::start_trace(TraceParams params, TraceObserver observer, 
     job->start();
   });
   return id;
+}
+
+void Engine::set_public_ip_proxy(enrich::ProxySettings proxy) {
+  boost::asio::post(io_, [this, proxy = std::move(proxy)]() mutable { public_ip_.set_proxy(std::move(proxy)); });
 }
 
 Engine::Identities Engine::identities() const {

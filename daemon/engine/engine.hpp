@@ -17,6 +17,7 @@
 #include "daemon/enrich/reversedns/reverse_dns.hpp"
 #include "daemon/engine/target_resolver.hpp"
 #include "daemon/engine/trace_job.hpp"
+#include "platform/network_change.hpp"
 #include "shared/result/run_id.hpp"
 
 namespace ddtr::engine {
@@ -31,6 +32,9 @@ struct EngineOptions {
   RunPacing pacing;
   // DD_NPMDRIVER_VERSION of the installed ddnpm.sys (Windows); 0: the build's default.
   std::uint64_t windows_driver_version = 0;
+  // Drop the public IP and reverse DNS caches when the host's addresses or
+  // default route change (platform/network_change.hpp).
+  bool watch_network = true;
   // Forward lookups: the deadline of each, lookups in flight per principal and daemon-wide.
   ResolverOptions resolver;
 };
@@ -62,6 +66,9 @@ class Engine {
   Identities identities() const;
   // Replies the shared capture dropped because no run owned them; any thread.
   std::uint64_t unrouted_replies() const;
+  // The proxy of public IP fetches from now on (the policy's public_ip.proxy,
+  // applied at start and on reload); any thread.
+  void set_public_ip_proxy(enrich::ProxySettings proxy);
 
  private:
   boost::asio::io_context io_;
@@ -74,6 +81,7 @@ class Engine {
   RunIdGenerator run_ids_;  // engine thread only
   enrich::ReverseDns reverse_dns_;  // engine thread only (after construction)
   enrich::PublicIp public_ip_;      // engine thread only
+  std::unique_ptr<platform::NetworkChangeWatcher> network_watch_;  // fires on the engine thread
   TargetResolver resolver_;         // engine thread only (after construction); outlives jobs_
   std::unordered_map<TraceId, std::shared_ptr<TraceJob>> jobs_;  // engine thread only
   std::atomic<TraceId> next_id_{1};

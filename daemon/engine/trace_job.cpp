@@ -8,6 +8,7 @@
 #include "daemon/engine/go_error_text.hpp"
 #include "daemon/engine/target_resolver.hpp"
 #include "daemon/engine/probe_factory.hpp"
+#include "platform/local_address.hpp"
 #include "shared/result/normalize.hpp"
 
 namespace ddtr::engine {
@@ -292,7 +293,16 @@ void TraceJob::launch_e2e(std::uint32_t index) {
 }
 
 void TraceJob::fetch_public_ip() {
-  context_.public_ip.get([weak = weak_from_this()](std::optional<std::string> ip) {
+  // Keyed by the source address toward the target: another uplink or a VPN
+  // is another public IP. No route: the fetch itself will tell.
+  std::string source;
+  try {
+    Endpoint toward = target_;
+    if (toward.port == 0) toward.port = 80;  // connecting a UDP socket wants a port
+    source = ip_text(platform::local_endpoint_for(toward).address);
+  } catch (const Error&) {
+  }
+  context_.public_ip.get(source, [weak = weak_from_this()](std::optional<std::string> ip) {
     auto self = weak.lock();
     if (!self || self->done_) return;
     if (ip) self->public_ip_ = *ip;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "shared/common/error.hpp"
@@ -332,6 +333,19 @@ std::vector<Cidr> default_denied_destinations() {
   return out;
 }
 
+namespace {
+
+// "direct", or an http:// proxy ("host:port" means http://host:port, as Go
+// reads HTTPS_PROXY); https:// and socks5:// proxies are not spoken here.
+std::string read_proxy(const json& value, const std::string& path) {
+  std::string text = read_string(value, path);
+  static const std::regex proxy(R"(^(?:[hH][tT][tT][pP]://)?(?:[^@/\s]+@)?(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?/?$)");
+  if (text.empty() || text == "direct" || std::regex_match(text, proxy)) return text;
+  fail(path, "\"" + text + "\" is neither \"direct\" nor an http proxy (http://host:port)");
+}
+
+}  // namespace
+
 PolicyConfig parse_policy_config(std::string_view json_text) {
   json document;
   try {
@@ -397,6 +411,11 @@ PolicyConfig parse_policy_config(std::string_view json_text) {
         }},
        {"audit_log", [&](const json& v, const std::string& p) { config.audit_log = read_string(v, p); }},
        {"http", [&](const json& v, const std::string& p) { read_http(v, p, config.http); }},
+       {"public_ip", [&](const json& value, const std::string& path) {
+          for_each_key(value, path, {{"proxy", [&](const json& v, const std::string& p) {
+                                        config.public_ip_proxy = read_proxy(v, p);
+                                      }}});
+        }},
        {"socket", [&](const json& value, const std::string& path) {
           for_each_key(value, path,
                        {{"group", [&](const json& v, const std::string& p) { config.socket_group = read_string(v, p); }},

@@ -87,6 +87,10 @@ struct PolicyConfig {
   std::string socket_group;                      // "" leaves the group alone
   int socket_mode = 0666;
   HttpConfig http;
+  // public_ip.proxy: the proxy of the public IP fetch, winning over the
+  // daemon's HTTPS_PROXY/HTTP_PROXY/NO_PROXY; "direct" for none; "" (the
+  // default): the environment decides.
+  std::string public_ip_proxy;
 
   const AccessRule& rule(Role role) const { return access[static_cast<std::size_t>(role)]; }
   const RoleLimits& limits(Role role) const { return roles[static_cast<std::size_t>(role)]; }

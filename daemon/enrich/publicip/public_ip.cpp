@@ -4,8 +4,6 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-#include "daemon/enrich/publicip/http_get.hpp"
-
 namespace ddtr::enrich {
 namespace {
 
@@ -23,15 +21,32 @@ std::vector<std::string> default_public_ip_urls() {
 }
 
 PublicIp::PublicIp(boost::asio::io_context& io, PublicIpOptions options)
-    : io_(io), options_(std::move(options)), retry_timer_(io), jitter_(std::random_device{}()) {}
+    : io_(io), options_(std::move(options)), cache_(options_.cache_ttl), retry_timer_(io), jitter_(std::random_device{}()) {}
 
-void PublicIp::get(std::function<void(std::optional<std::string>)> done) {
-  if (cached_ && std::chrono::steady_clock::now() < cached_until_) {
-    boost::asio::post(io_, [ip = *cached_, done = std::move(done)] { done(ip); });
+void PublicIp::get(const std::string& source, Done done) {
+  if (auto ip = cache_.find(source, std::chrono::steady_clock::now())) {
+    boost::asio::post(io_, [ip = *ip, done = std::move(done)] { done(ip); });
     return;
   }
-  waiters_.push_back(std::move(done));
-  if (waiters_.size() == 1) try_checker(0);  // otherwise a fetch is already under way
+  waiters_[source].push_back(std::move(done));
+  if (!fetching_) start_next();  // otherwise a fetch is under way, and the next starts when it ends
+}
+
+void PublicIp::invalidate() {
+  cache_.clear();
+}
+
+void PublicIp::set_proxy(ProxySettings proxy) {
+  if (proxy == options_.proxy) return;
+  options_.proxy = std::move(proxy);
+  invalidate();
+}
+
+void PublicIp::start_next() {
+  if (waiters_.empty()) return;
+  fetching_ = waiters_.begin()->first;
+  fetch_generation_ = cache_.generation();
+  try_checker(0);
 }
 
 void PublicIp::try_checker(std::size_t index) {
@@ -85,16 +100,20 @@ void PublicIp::attempt(std::size_t index, std::chrono::steady_clock::time_point 
       return;
     }
     spdlog::debug("Public IP fetched: {}", address.to_string());
-    cached_ = address.to_string();
-    cached_until_ = std::chrono::steady_clock::now() + options_.cache_ttl;
-    finish(cached_);
-  });
+    cache_.store(*fetching_, address.to_string(), fetch_generation_, std::chrono::steady_clock::now());
+    finish(address.to_string());
+  }, HttpGetOptions{options_.proxy});
 }
 
 void PublicIp::finish(std::optional<std::string> ip) {
-  auto waiters = std::move(waiters_);
-  waiters_.clear();
+  std::vector<Done> waiters;
+  if (auto it = waiters_.find(*fetching_); it != waiters_.end()) {
+    waiters = std::move(it->second);
+    waiters_.erase(it);
+  }
+  fetching_.reset();
   for (auto& done : waiters) done(ip);
+  if (!fetching_) start_next();  // a caller may have asked again from `done`
 }
 
 }  // namespace ddtr::enrich

@@ -14,6 +14,11 @@ ReverseDns::ReverseDns(boost::asio::io_context& io, ReverseDnsOptions options)
 
 ReverseDns::~ReverseDns() = default;
 
+void ReverseDns::forget_all() {
+  ++generation_;
+  cache_.clear();
+}
+
 void ReverseDns::lookup(const IpAddress& ip, std::function<void(Names)> done) {
   std::string key = ip.to_string();
   auto now = std::chrono::steady_clock::now();
@@ -47,7 +52,7 @@ void ReverseDns::lookup(const IpAddress& ip, std::function<void(Names)> done) {
     pending->answered = true;
     pending->done({});
   });
-  channel_->gethostbyaddr(ip, [this, pending, key](int status, std::string name, std::vector<std::string> aliases) {
+  channel_->gethostbyaddr(ip, [this, pending, key, generation = generation_](int status, std::string name, std::vector<std::string> aliases) {
     Names names;
     if (status == ARES_SUCCESS) {
       auto absolute = [](std::string n) { return n.empty() || n.back() == '.' ? n : n + "."; };
@@ -59,7 +64,7 @@ void ReverseDns::lookup(const IpAddress& ip, std::function<void(Names)> done) {
       }
       if (names.empty() && !name.empty()) names.push_back(absolute(std::move(name)));
     }
-    if (!names.empty()) cache_[key] = Cached{names, std::chrono::steady_clock::now() + options_.cache_ttl};
+    if (!names.empty() && generation == generation_) cache_[key] = Cached{names, std::chrono::steady_clock::now() + options_.cache_ttl};
     if (pending->answered) return;
     pending->answered = true;
     pending->deadline.cancel();

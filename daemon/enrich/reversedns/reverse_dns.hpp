@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -40,6 +41,10 @@ class ReverseDns {
   // `done` runs on the io_context's thread, exactly once; empty names = no
   // answer (failure, timeout, no PTR record).
   void lookup(const IpAddress& ip, std::function<void(Names)> done);
+  // The network changed (another resolver, another view of the names): forget
+  // every cached name; lookups under way still answer but are not kept.
+  void forget_all();
+  std::size_t cached() const { return cache_.size(); }
 
  private:
   struct Cached {
@@ -51,6 +56,7 @@ class ReverseDns {
   ReverseDnsOptions options_;
   std::unique_ptr<AresChannel> channel_;
   std::unordered_map<std::string, Cached> cache_;  // engine thread only
+  std::uint64_t generation_ = 0;                   // forget_all() calls
 };
 
 }  // namespace ddtr::enrich

@@ -4,7 +4,8 @@
 // library of its own. WinHTTP calls block, so each request runs on a thread
 // of its own, gated by an io_context service so that no thread ever posts
 // into a destroyed loop. Deviation: WinHTTP cannot be told to dial IPv4 only,
-// as upstream's tcp4 fetcher does (docs/deviations.md).
+// as upstream's tcp4 fetcher does (docs/deviations.md). Redirects: WinHTTP
+// follows them itself (10 at most, its default, as Go).
 #include <windows.h>
 #include <winhttp.h>
 
@@ -13,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "daemon/enrich/publicip/http_get.hpp"
@@ -42,7 +44,7 @@ Error failure(const std::string& what) {
 }
 
 // The whole GET, blocking; bounded by WinHTTP's own timeouts.
-HttpResult fetch(const std::string& url, std::chrono::milliseconds timeout) {
+HttpResult fetch(const std::string& url, std::chrono::milliseconds timeout, const ProxySettings& proxies) {
   std::wstring wide = platform::windows::utf16(url);
   URL_COMPONENTS parts{};
   parts.dwStructSize = sizeof parts;
@@ -58,9 +60,24 @@ HttpResult fetch(const std::string& url, std::chrono::milliseconds timeout) {
   path.append(parts.lpszExtraInfo, parts.dwExtraInfoLength);
   if (path.empty()) path = L"/";
 
-  InternetHandle session(::WinHttpOpen(L"datadog-traceroute", WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY, WINHTTP_NO_PROXY_NAME,
-                                       WINHTTP_NO_PROXY_BYPASS, 0));
-  if (session.h == nullptr) {
+  // A proxy named by the environment or the policy (enrich/publicip/proxy_rules)
+  // wins; otherwise the machine's WinHTTP settings, as before.
+  std::optional<ProxyServer> proxy;
+  try {
+    proxy = proxy_for(proxies, parts.nScheme == INTERNET_SCHEME_HTTPS ? "https" : "http", platform::windows::utf8(host),
+                      std::to_string(parts.nPort));
+  } catch (const Error& e) {
+    return Error(e.code(), std::string("failed to fetch req: ") + e.what());
+  }
+  InternetHandle session;
+  if (proxy) {
+    std::wstring name = platform::windows::utf16(proxy->host + ":" + proxy->port);
+    session.h = ::WinHttpOpen(L"datadog-traceroute", WINHTTP_ACCESS_TYPE_NAMED_PROXY, name.c_str(), WINHTTP_NO_PROXY_BYPASS, 0);
+  } else {
+    session.h = ::WinHttpOpen(L"datadog-traceroute", WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY, WINHTTP_NO_PROXY_NAME,
+                              WINHTTP_NO_PROXY_BYPASS, 0);
+  }
+  if (session.h == nullptr && !proxy) {
     // Windows before 8.1 has no automatic proxy; the default one then.
     session.h = ::WinHttpOpen(L"datadog-traceroute", WINHTTP_ACCESS_TYPE_DEFAULT_PROXY, WINHTTP_NO_PROXY_NAME,
                               WINHTTP_NO_PROXY_BYPASS, 0);
@@ -118,10 +135,10 @@ class WinHttpService : public boost::asio::execution_context::service {
 
   explicit WinHttpService(boost::asio::execution_context& owner) : service(owner) {}
 
-  void start(boost::asio::io_context& io, std::string url, std::chrono::milliseconds timeout,
+  void start(boost::asio::io_context& io, std::string url, std::chrono::milliseconds timeout, ProxySettings proxy,
              std::function<void(HttpResult)> deliver) {
-    std::thread([gate = gate_, &io, url = std::move(url), timeout, deliver = std::move(deliver)]() mutable {
-      HttpResult result = fetch(url, timeout);
+    std::thread([gate = gate_, &io, url = std::move(url), timeout, proxy = std::move(proxy), deliver = std::move(deliver)]() mutable {
+      HttpResult result = fetch(url, timeout, proxy);
       std::lock_guard lock(gate->mutex);
       if (!gate->closed) boost::asio::post(io, [deliver = std::move(deliver), result = std::move(result)]() mutable {
         deliver(std::move(result));
@@ -146,7 +163,7 @@ class WinHttpService : public boost::asio::execution_context::service {
 }  // namespace
 
 void http_get(boost::asio::io_context& io, const std::string& url, std::chrono::milliseconds timeout,
-              std::function<void(HttpResult)> done) {
+              std::function<void(HttpResult)> done, const HttpGetOptions& options) {
   // The caller's deadline is exact: a timer answers if WinHTTP is slower
   // (its timeouts are per phase), and the late answer is dropped.
   struct Once {
@@ -169,7 +186,7 @@ void http_get(boost::asio::io_context& io, const std::string& url, std::chrono::
   // The thread holds the request weakly: the loop owns it (its timer), and
   // it must never be destroyed on another thread.
   std::weak_ptr<Once> weak = once;
-  boost::asio::use_service<WinHttpService>(io).start(io, url, timeout, [weak](HttpResult result) {
+  boost::asio::use_service<WinHttpService>(io).start(io, url, timeout, options.proxy, [weak](HttpResult result) {
     if (auto once = weak.lock()) once->answer(std::move(result));
   });
 }

@@ -130,7 +130,7 @@ TEST(WindowsPublicIp, FirstCheckerThatAnswersAnAddress) {
   options.urls = {not_found.url(), good.url()};
   PublicIp fetcher(io, options);
   std::optional<std::optional<std::string>> seen;
-  fetcher.get([&](std::optional<std::string> ip) { seen = ip; });
+  fetcher.get("", [&](std::optional<std::string> ip) { seen = ip; });
   io.run();
   ASSERT_TRUE(seen.has_value());
   EXPECT_EQ(*seen, std::optional<std::string>("198.51.100.23"));
