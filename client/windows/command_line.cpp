@@ -20,4 +20,15 @@ std::vector<std::string> command_line_arguments(int argc, char** argv) {
   return args;
 }
 
+std::optional<std::string> environment_variable(const char* name) {
+  std::wstring wide_name = windows::utf16(name);
+  DWORD size = ::GetEnvironmentVariableW(wide_name.c_str(), nullptr, 0);
+  if (size == 0) return std::nullopt;  // unset (a set one needs at least its terminator)
+  std::wstring value(size, L'\0');
+  DWORD n = ::GetEnvironmentVariableW(wide_name.c_str(), value.data(), size);
+  if (n == 0 || n >= size) return std::nullopt;  // changed or removed between the two calls
+  value.resize(n);
+  return windows::utf8(value);
+}
+
 }  // namespace ddtr::client
