@@ -7,9 +7,9 @@
 # left, the edit kept, the service running again); /x leaves no service, no
 # program files, no PATH entry and no event source, and keeps the policy and
 # the audit log. Every wait is polled with a bound.
-# Usage: msi_wine_test.sh WINE MSI VERSION BUILD_MSI DAEMON_EXE CLIENT_EXE
+# Usage: msi_wine_test.sh WINE MSI VERSION BUILD_MSI DAEMON_EXE CLIENT_EXE SCM_HOLD_EXE
 set -uo pipefail
-wine=$1 msi=$2 version=$3 build_msi=$4 daemon_exe=$5 client_exe=$6
+wine=$1 msi=$2 version=$3 build_msi=$4 daemon_exe=$5 client_exe=$6 scm_hold=$7
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../testutils/harness.sh"
 export WINEDEBUG=-all
@@ -27,13 +27,20 @@ env_key='HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment'
 uninstall_key='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall'
 w() { timeout 120 "$wine" "$@" </dev/null; }
 winpath() { w winepath -w "$1" 2>/dev/null | tr -d '\r'; }
+hold_pid=
 cleanup() {
   # Whatever happened, nothing of ours stays installed in the shared prefix.
   [[ -f $work/lower.msi ]] && w msiexec /x "$(winpath "$work/lower.msi")" /qn >/dev/null 2>&1
   w msiexec /x "$(winpath "$msi")" /qn >/dev/null 2>&1
+  [[ -n $hold_pid ]] && { kill "$hold_pid" 2>/dev/null; wait "$hold_pid" 2>/dev/null; }
   rm -rf "$work" "$data_dir"
 }
 trap cleanup EXIT
+# Wine's services.exe forgets a service created on a connection once the last
+# connection closes, so msiexec's StartServices would not find the service its
+# InstallServices created: a connection held for the whole test (scm_hold_main.cpp).
+"$wine" "$scm_hold" >"$work/hold.out" 2>&1 </dev/null &
+hold_pid=$!
 
 # msi NAME ARGS...: msiexec's status in $work/NAME.rc, its verbose log in $work/NAME.log.
 msi() {
@@ -67,6 +74,8 @@ reg_has() { w reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' | grep -qiF -- "$3
 reg_lacks() { ! reg_has "$@"; }
 key_absent() { ! w reg query "$1" >/dev/null 2>&1; }
 product_code() { msiinfo export "$1" Property | tr -d '\r' | awk -F'\t' '$1 == "ProductCode" {print $2}'; }
+
+check "a service manager connection is held" until_true 30 grep -q held "$work/hold.out"
 
 # --- a package of a lower version ---------------------------------------------------
 lower=0.0.1
