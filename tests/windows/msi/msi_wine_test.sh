@@ -42,12 +42,24 @@ trap cleanup EXIT
 "$wine" "$scm_hold" >"$work/hold.out" 2>&1 </dev/null &
 hold_pid=$!
 
-# msi NAME ARGS...: msiexec's status in $work/NAME.rc, its verbose log in $work/NAME.log.
+# msi NAME ARGS...: msiexec's status in $work/NAME.rc, its verbose log in
+# $work/NAME.log, the custom actions' output in $work/NAME.out. A failure is
+# tried once more, said on a comment line: wine's services.exe, early in a
+# fresh prefix, can lose a service its own client just created or time out
+# its first start (msiexec then rolls back, and the second run is clean).
 msi() {
   local name=$1; shift
   local log; log=$(winpath "$work/$name.log")
-  w msiexec "$@" /qn /l*v "$log" >/dev/null 2>&1
-  echo $? >"$work/$name.rc"
+  WINEDEBUG=err+msi w msiexec "$@" /qn /l*v "$log" >"$work/$name.out" 2>&1
+  local status=$?
+  if (( status != 0 )); then
+    echo "# msiexec $name: exit $status ($(grep -m1 -oE 'err:msi:(ITERATE_StartService|execute_script).*' "$work/$name.out" | tr -d '\r'); $(grep -m1 -E '^(Error|configured)' "$work/$name.out" | tr -d '\r')), once more"
+    cp "$work/$name.out" "$work/$name.first.out"
+    sleep 2
+    WINEDEBUG=err+msi w msiexec "$@" /qn /l*v "$log" >"$work/$name.out" 2>&1
+    status=$?
+  fi
+  echo $status >"$work/$name.rc"
 }
 rc() { cat "$work/$1.rc"; }
 # run NAME ARGS...: the installed client's stdout, stderr and status.
@@ -138,5 +150,5 @@ check "uninstall: the edited policy stays" grep -q '"max_ttl": 42,' "$data_dir/d
 check "uninstall: the audit log stays" test -s "$data_dir/audit.log"
 
 finish_checks || { for f in "$work"/*.err "$work"/*.out; do echo "--- $f"; cat "$f"; done
-                   for f in "$work"/*.log; do echo "--- $f (errors)"; iconv -f utf-16le -t utf-8 "$f" 2>/dev/null | grep -iE 'error|fail|return value 3' | head -20; done
+                   for f in "$work"/*.log; do echo "--- $f (errors)"; tr -d '\0' <"$f" | grep -iE 'error|fail|return value 3|returned' | head -20; done
                    exit 1; }
