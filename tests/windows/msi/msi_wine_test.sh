@@ -55,7 +55,7 @@ msi() {
   if (( status != 0 )); then
     echo "# msiexec $name: exit $status ($(grep -m1 -oE 'err:msi:(ITERATE_StartService|execute_script).*' "$work/$name.out" | tr -d '\r'); $(grep -m1 -E '^(Error|configured)' "$work/$name.out" | tr -d '\r')), once more"
     cp "$work/$name.out" "$work/$name.first.out"
-    sleep 2
+    sleep 10
     WINEDEBUG=err+msi w msiexec "$@" /qn /l*v "$log" >"$work/$name.out" 2>&1
     status=$?
   fi
@@ -76,13 +76,14 @@ until_true() {
   while (( SECONDS < end )); do "$@" && return 0; sleep 0.5; done
   "$@"
 }
-running() { state | grep -qE 'STATE +: +4 +RUNNING'; }
-no_service() { ! state | grep -q 'SERVICE_NAME'; }
+# (Outputs read whole first: grep -q ending a pipe early fails it under pipefail.)
+running() { local s; s=$(state); grep -qE 'STATE +: +4 +RUNNING' <<<"$s"; }
+no_service() { local s; s=$(state); ! grep -q 'SERVICE_NAME' <<<"$s"; }
 daemon_answers() {
   run version --version
   grep -qF "datadog-tracerouted $version (\\\\.\\pipe\\datadog-traceroute)" "$work/version.out"
 }
-reg_has() { w reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' | grep -qiF -- "$3"; }
+reg_has() { local v; v=$(w reg query "$1" /v "$2" 2>/dev/null | tr -d '\r'); grep -qiF -- "$3" <<<"$v"; }
 reg_lacks() { ! reg_has "$@"; }
 key_absent() { ! w reg query "$1" >/dev/null 2>&1; }
 product_code() { msiinfo export "$1" Property | tr -d '\r' | awk -F'\t' '$1 == "ProductCode" {print $2}'; }
