@@ -5,6 +5,7 @@
 #include <sddl.h>
 
 #include <filesystem>
+#include <ostream>
 #include <vector>
 
 #include "platform/windows/common/known_folder.hpp"
@@ -95,8 +96,15 @@ void change_system_path(Change change) {
 
 std::string data_directory() { return platform::windows::program_data_directory() + "\\Datadog\\traceroute"; }
 
-void configure_machine(const std::string& service_name, const std::string& program_dir) {
-  configure_service(service_name);
+void configure_machine(const std::string& service_name, const std::string& program_dir, std::ostream& warnings) {
+  // The service's recovery is worth a warning, not a failed install: the MSI's
+  // own StartServices is what proves the service is there (wine's services.exe
+  // can lose a service its creator's connection made, docs/windows.md).
+  try {
+    configure_service(service_name);
+  } catch (const Error& e) {
+    warnings << "warning: the service's recovery actions were not set: " << e.what() << "\n";
+  }
   secure_data_directory(data_directory());
   change_system_path([&](const std::string& path) { return path_with(path, program_dir); });
 }

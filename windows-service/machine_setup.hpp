@@ -4,6 +4,7 @@
 // LocalSystem (deferred, no impersonation). Windows only.
 #pragma once
 
+#include <ostream>
 #include <string>
 
 namespace ddtr::winservice {
@@ -12,8 +13,9 @@ namespace ddtr::winservice {
 // 5 s, then 30 s, then nothing; the count reset after a day); the data
 // directory (%ProgramData%\Datadog\traceroute: the policy, the audit log)
 // created if missing and ACL'd to SYSTEM and Administrators only, its files
-// with it; `program_dir` on the system PATH. Throws ddtr::Error.
-void configure_machine(const std::string& service_name, const std::string& program_dir);
+// with it; `program_dir` on the system PATH. A service that cannot be opened
+// is a line on `warnings`; the rest throws ddtr::Error.
+void configure_machine(const std::string& service_name, const std::string& program_dir, std::ostream& warnings);
 
 // `program_dir` off the system PATH. Throws ddtr::Error.
 void unconfigure_machine(const std::string& program_dir);

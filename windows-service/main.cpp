@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
         std::cout << "removed service " << kServiceName << "\n";
         return 0;
       case Action::Configure:
-        configure_machine(kServiceName, directory_of(this_executable()));
+        configure_machine(kServiceName, directory_of(this_executable()), std::cerr);
         std::cout << "configured service " << kServiceName << ", " << data_directory() << " and the system PATH\n";
         return 0;
       case Action::Unconfigure:
