@@ -2,7 +2,6 @@
 
 #include <ctime>
 
-#include "platform/windows/common/known_folder.hpp"
 #include "platform/windows/common/utf16.hpp"
 #include "windows-service/service_command.hpp"
 
@@ -38,8 +37,16 @@ void make_parent_directory(const std::string& path) {
 
 }  // namespace
 
+// From the environment, not SHGetKnownFolderPath: the log is opened before the
+// service dispatcher connects, and under wine shell32 there starts RpcSs
+// through the service manager that is still waiting for this service, which
+// then fails to start (1053). The policy and audit paths resolve later.
 std::string default_log_path() {
-  return platform::windows::program_data_directory() + "\\datadog-traceroute\\daemon.log";
+  wchar_t buffer[MAX_PATH];
+  DWORD n = ::GetEnvironmentVariableW(L"ProgramData", buffer, MAX_PATH);
+  std::string base = n > 0 && n < MAX_PATH ? platform::windows::utf8(std::wstring_view(buffer, n))
+                                           : std::string("C:\\ProgramData");
+  return base + "\\datadog-traceroute\\daemon.log";
 }
 
 ServiceLog::ServiceLog(const std::string& path, const std::string& level, bool event_log, bool console)
