@@ -98,6 +98,15 @@ check "a $lower package builds from the same .wxs" test -s "$work/lower.msi"
 
 # --- install --------------------------------------------------------------------------
 msi install /i "$(winpath "$work/lower.msi")"
+# Wine's own limit, not the package's: some prefixes' services.exe cannot
+# start any service by then (msiexec's StartServices gets 1053/1055, and
+# ole32 cannot start RpcSs either). msiexec rolled back; say so and skip.
+if [[ $(rc install) != 0 ]] && grep -qE 'ITERATE_StartService failed to start service .*\((1053|1055)\)' "$work/install.out"; then
+  echo "skip: wine's service manager did not start the installed service twice" \
+       "($(grep -m1 -oE 'ITERATE_StartService failed to start service .*' "$work/install.out" | tr -d '\r')); see docs/windows.md"
+  echo "$passed passed, $failed failed, 1 skipped"
+  exit 77
+fi
 check "install: msiexec exits 0" test "$(rc install)" = 0
 check "install: both programs under Program Files\\Datadog\\traceroute" \
   test -f "$program_dir/datadog-tracerouted.exe" -a -f "$program_dir/datadog-traceroute.exe"
