@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -84,7 +85,9 @@ std::string trim(const std::string& text) {
 }  // namespace
 
 std::vector<std::string> read_targets_file(const std::string& path) {
-  std::ifstream in(path);
+  // The path is UTF-8 (the arguments are, on Windows too): as a char8_t
+  // path it opens through the wide API there, unchanged bytes on POSIX.
+  std::ifstream in(std::filesystem::path(std::u8string(path.begin(), path.end())));
   if (!in) throw FlagError("cannot read --targets-file " + path);
   std::vector<std::string> targets;
   std::string line;

@@ -3,7 +3,6 @@
 // 130 interrupted (Ctrl-C).
 #include <kj/async-io.h>
 
-#include <cstdlib>
 #include <iostream>
 
 #include "client/batch_command.hpp"
@@ -44,7 +43,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args = ddtr::client::command_line_arguments(argc, argv);
   ddtr::client::ParseOutcome parsed;
   try {
-    parsed = ddtr::client::parse_command_line(args, std::getenv("DD_TRACEROUTE_SOCKET"));
+    auto env_socket = ddtr::client::environment_variable("DD_TRACEROUTE_SOCKET");
+    parsed = ddtr::client::parse_command_line(args, env_socket ? env_socket->c_str() : nullptr);
   } catch (const ddtr::client::FlagError& e) {
     std::cerr << "Error: " << e.what() << "\nRun 'datadog-traceroute --help' for usage.\n";
     return 2;

@@ -82,3 +82,9 @@ if(DDTR_MINGW_CAPNP)
   add_subdirectory(client)
   add_subdirectory(tests/windows/client)
 endif()
+
+# The MSI (wixl) and its test under wine, once both programs build.
+if(TARGET datadog-tracerouted AND TARGET datadog-traceroute)
+  add_subdirectory(packaging/windows)
+  add_subdirectory(tests/windows/msi)
+endif()

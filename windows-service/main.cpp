@@ -5,7 +5,9 @@
 
 #include "daemon/policy/policy_config.hpp"
 #include "shared/common/error.hpp"
+#include "platform/windows/common/utf16.hpp"
 #include "windows-service/daemon_run.hpp"
+#include "windows-service/machine_setup.hpp"
 #include "windows-service/policy_paths.hpp"
 #include "windows-service/service_command.hpp"
 #include "windows-service/service_host.hpp"
@@ -15,11 +17,15 @@ using namespace ddtr::winservice;
 
 namespace {
 
+// UTF-8, read through the wide API (an install directory outside the ANSI
+// code page stays whole).
 std::string this_executable() {
-  char path[MAX_PATH];
-  DWORD n = ::GetModuleFileNameA(nullptr, path, MAX_PATH);
-  return std::string(path, n);
+  wchar_t path[MAX_PATH];
+  DWORD n = ::GetModuleFileNameW(nullptr, path, MAX_PATH);
+  return ddtr::platform::windows::utf8(std::wstring_view(path, n < MAX_PATH ? n : 0));
 }
+
+std::string directory_of(const std::string& file) { return file.substr(0, file.find_last_of("\\/")); }
 
 }  // namespace
 
@@ -40,6 +46,14 @@ int main(int argc, char** argv) {
       case Action::Uninstall:
         uninstall_service(kServiceName);
         std::cout << "removed service " << kServiceName << "\n";
+        return 0;
+      case Action::Configure:
+        configure_machine(kServiceName, directory_of(this_executable()), std::cerr);
+        std::cout << "configured service " << kServiceName << ", " << data_directory() << " and the system PATH\n";
+        return 0;
+      case Action::Unconfigure:
+        unconfigure_machine(directory_of(this_executable()));
+        std::cout << "removed " << directory_of(this_executable()) << " from the system PATH\n";
         return 0;
       case Action::Run: {
         ServiceLog log(options.log_file.empty() ? default_log_path() : options.log_file, options.log_level, true);

@@ -16,6 +16,10 @@ constexpr const char* kUsage =
     "  run          run as the service (what the SCM starts)\n"
     "  foreground   run on this console until Ctrl-C\n"
     "  check-config validate the policy file (--config) and exit; also spelled --check-config\n"
+    "  configure    what the MSI runs once the service is registered: its recovery (restart on failure),\n"
+    "               %ProgramData%\\Datadog\\traceroute for SYSTEM and Administrators only, this\n"
+    "               program's directory on the system PATH\n"
+    "  unconfigure  what the MSI runs before removing the program: its directory off the system PATH\n"
     "\n"
     "Options (install, run, foreground):\n"
     "  --pipe NAME                   named pipe to serve (default \\\\.\\pipe\\datadog-traceroute)\n"
@@ -77,6 +81,8 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
   else if (first == "run") c.action = Action::Run;
   else if (first == "foreground") c.action = Action::Foreground;
   else if (first == "check-config" || first == "--check-config") c.action = Action::CheckConfig;
+  else if (first == "configure") c.action = Action::Configure;
+  else if (first == "unconfigure") c.action = Action::Unconfigure;
   else return usage_error("unknown command \"" + first + "\"");
 
   for (std::size_t i = 1; i < args.size(); ++i) {
@@ -86,7 +92,9 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
       (void)name;
       return args[++i];
     };
-    if (*c.action == Action::Uninstall) return usage_error("uninstall takes no options (got \"" + a + "\")");
+    if (*c.action == Action::Uninstall || *c.action == Action::Configure || *c.action == Action::Unconfigure) {
+      return usage_error(first + " takes no options (got \"" + a + "\")");
+    }
     if (*c.action == Action::CheckConfig && a != "--config") {
       return usage_error("check-config takes only --config (got \"" + a + "\")");
     }

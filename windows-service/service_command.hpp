@@ -1,5 +1,5 @@
 // datadog-tracerouted's command line on Windows: install | uninstall | run |
-// foreground, and the options a run takes. Plain functions, no Windows call:
+// foreground | check-config | configure | unconfigure, and the options a run takes. Plain functions, no Windows call:
 // what is parsed is tested apart from what the SCM does with it.
 #pragma once
 
@@ -19,6 +19,8 @@ enum class Action {
   Run,         // what the SCM starts: hand the process to the service dispatcher
   Foreground,  // the same daemon on a console, Ctrl-C stops it (tests, debugging)
   CheckConfig,  // validate the policy file and exit (the Unix daemon's --check-config)
+  Configure,    // the MSI's step after registering the service: recovery, data directory ACL, PATH
+  Unconfigure,  // the MSI's step before removing the files: the PATH entry
 };
 
 struct RunOptions {

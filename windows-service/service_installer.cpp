@@ -48,6 +48,20 @@ ScHandle open_service(const ScHandle& m, const std::string& name, DWORD access) 
   return s;
 }
 
+// Describes and hardens the service; an SCM that refuses one of these (an
+// older Windows, wine) still has a working service.
+void harden(SC_HANDLE s) {
+  std::wstring text = L"Runs traceroutes for unprivileged users over \\\\.\\pipe\\datadog-traceroute, by policy.";
+  SERVICE_DESCRIPTIONW description{text.data()};
+  ::ChangeServiceConfig2W(s, SERVICE_CONFIG_DESCRIPTION, &description);
+  SERVICE_PRESHUTDOWN_INFO preshutdown{kPreshutdownTimeoutMs};
+  ::ChangeServiceConfig2W(s, SERVICE_CONFIG_PRESHUTDOWN_INFO, &preshutdown);
+  // Restart after 5 s, then after 30 s, then stay stopped; counted over a day.
+  SC_ACTION restart[] = {{SC_ACTION_RESTART, 5'000}, {SC_ACTION_RESTART, 30'000}, {SC_ACTION_NONE, 0}};
+  SERVICE_FAILURE_ACTIONSW failure{86'400, nullptr, nullptr, 3, restart};
+  ::ChangeServiceConfig2W(s, SERVICE_CONFIG_FAILURE_ACTIONS, &failure);
+}
+
 }  // namespace
 
 void install_service(const std::string& name, const std::string& exe, const RunOptions& options,
@@ -62,16 +76,13 @@ void install_service(const std::string& name, const std::string& exe, const RunO
     if (error == ERROR_SERVICE_EXISTS) throw Error(ErrorCode::Unknown, "service " + name + " is already installed");
     platform::windows::throw_win32("cannot create service " + name, error);
   }
-  // The rest describes and hardens the service; an SCM that refuses one of
-  // them (an older Windows, wine) still has a working service.
-  std::wstring text = L"Runs traceroutes for unprivileged users over \\\\.\\pipe\\datadog-traceroute, by policy.";
-  SERVICE_DESCRIPTIONW description{text.data()};
-  ::ChangeServiceConfig2W(s.get(), SERVICE_CONFIG_DESCRIPTION, &description);
-  SERVICE_PRESHUTDOWN_INFO preshutdown{kPreshutdownTimeoutMs};
-  ::ChangeServiceConfig2W(s.get(), SERVICE_CONFIG_PRESHUTDOWN_INFO, &preshutdown);
-  SC_ACTION restart[] = {{SC_ACTION_RESTART, 5'000}, {SC_ACTION_RESTART, 30'000}, {SC_ACTION_NONE, 0}};
-  SERVICE_FAILURE_ACTIONSW failure{86'400, nullptr, nullptr, 3, restart};
-  ::ChangeServiceConfig2W(s.get(), SERVICE_CONFIG_FAILURE_ACTIONS, &failure);
+  harden(s.get());
+}
+
+void configure_service(const std::string& name) {
+  auto m = manager(SC_MANAGER_CONNECT);
+  auto s = open_service(m, name, SERVICE_CHANGE_CONFIG | SERVICE_START);
+  harden(s.get());
 }
 
 void uninstall_service(const std::string& name) {

@@ -13,6 +13,11 @@ namespace ddtr::winservice {
 void install_service(const std::string& name, const std::string& exe, const RunOptions& options,
                      const std::string& display_name = kServiceDisplayName);
 
+// The description, preshutdown timeout and restart-on-failure actions of
+// install_service, applied to a service registered by someone else (the MSI's
+// ServiceInstall table cannot say recovery). Throws ddtr::Error.
+void configure_service(const std::string& name);
+
 // Stops the service if it runs (waits up to 30 s), then deletes it. Throws
 // ddtr::Error ("… is not installed" when there is nothing to remove).
 void uninstall_service(const std::string& name);

@@ -2,10 +2,13 @@
 
 #include <ctime>
 
+#include "platform/windows/common/utf16.hpp"
 #include "windows-service/service_command.hpp"
 
 namespace ddtr::winservice {
 namespace {
+
+constexpr DWORD kEventText = 1;  // event_messages.mc's DDTR_EVENT_TEXT
 
 int level_number(const std::string& level) {
   if (level == "trace" || level == "debug") return 0;
@@ -34,10 +37,15 @@ void make_parent_directory(const std::string& path) {
 
 }  // namespace
 
+// From the environment, not SHGetKnownFolderPath: the log is opened before the
+// service dispatcher connects, and under wine shell32 there starts RpcSs
+// through the service manager that is still waiting for this service, which
+// then fails to start (1053). The policy and audit paths resolve later.
 std::string default_log_path() {
-  char buffer[MAX_PATH];
-  DWORD n = ::GetEnvironmentVariableA("ProgramData", buffer, MAX_PATH);
-  std::string base = n > 0 && n < MAX_PATH ? std::string(buffer, n) : std::string("C:\\ProgramData");
+  wchar_t buffer[MAX_PATH];
+  DWORD n = ::GetEnvironmentVariableW(L"ProgramData", buffer, MAX_PATH);
+  std::string base = n > 0 && n < MAX_PATH ? platform::windows::utf8(std::wstring_view(buffer, n))
+                                           : std::string("C:\\ProgramData");
   return base + "\\datadog-traceroute\\daemon.log";
 }
 
@@ -47,7 +55,7 @@ ServiceLog::ServiceLog(const std::string& path, const std::string& level, bool e
     make_parent_directory(path);
     file_ = std::fopen(path.c_str(), "ab");
   }
-  if (event_log) event_source_ = ::RegisterEventSourceA(nullptr, kServiceName);
+  if (event_log) event_source_ = ::RegisterEventSourceW(nullptr, platform::windows::utf16(kServiceName).c_str());
 }
 
 ServiceLog::~ServiceLog() {
@@ -69,9 +77,13 @@ void ServiceLog::write(int level, const std::string& line) {
   }
   if (console_) std::fprintf(stderr, "%s: %s\n", level_name(level), line.c_str());
   if (event_source_ != nullptr && level >= 2) {
-    const char* strings[] = {line.c_str()};
-    ::ReportEventA(event_source_, level == 3 ? EVENTLOG_ERROR_TYPE : EVENTLOG_WARNING_TYPE, 0, 0, nullptr, 1, 0,
-                   strings, nullptr);
+    // Event id 1 is "%1" in the daemon's message table (event_messages.mc),
+    // the file the MSI registers for this source; UTF-16, so a path or an
+    // account name outside the ANSI code page reads as it is.
+    std::wstring text = platform::windows::utf16(line);
+    const wchar_t* strings[] = {text.c_str()};
+    ::ReportEventW(event_source_, level == 3 ? EVENTLOG_ERROR_TYPE : EVENTLOG_WARNING_TYPE, 0, kEventText, nullptr,
+                   1, 0, strings, nullptr);
   }
 }
 

@@ -20,4 +20,19 @@ std::vector<std::string> command_line_arguments(int argc, char** argv) {
   return args;
 }
 
+std::optional<std::string> environment_variable(const char* name) {
+  std::wstring wide_name = windows::utf16(name);
+  ::SetLastError(ERROR_SUCCESS);
+  DWORD size = ::GetEnvironmentVariableW(wide_name.c_str(), nullptr, 0);
+  if (size == 0) {  // unset, or (wine) set to "": only the error tells them apart
+    if (::GetLastError() == ERROR_ENVVAR_NOT_FOUND) return std::nullopt;
+    return std::string();
+  }
+  std::wstring value(size, L'\0');
+  DWORD n = ::GetEnvironmentVariableW(wide_name.c_str(), value.data(), size);
+  if (n == 0 || n >= size) return std::nullopt;  // changed or removed between the two calls
+  value.resize(n);
+  return windows::utf8(value);
+}
+
 }  // namespace ddtr::client

@@ -83,7 +83,7 @@ struct PolicyConfig {
   std::vector<Cidr> allow{Cidr::parse("0.0.0.0/0"), Cidr::parse("::/0")};
   std::vector<Cidr> deny;  // in addition to the defaults
   bool default_deny = true;
-  std::string audit_log = kDefaultAuditLogPath;  // "" disables it
+  std::string audit_log = platform::default_audit_log_path();  // "" disables it (Windows: the real %ProgramData%)
   std::string socket_group;                      // "" leaves the group alone
   int socket_mode = 0666;
   HttpConfig http;

@@ -26,6 +26,8 @@ TEST(WindowsServiceCommand, Commands) {
   EXPECT_EQ(parse_service_command({"foreground"}).action, Action::Foreground);
   EXPECT_EQ(parse_service_command({"check-config", "--config", "C:\\d.json"}).action, Action::CheckConfig);
   EXPECT_EQ(parse_service_command({"--check-config"}).action, Action::CheckConfig) << "the Unix daemon's spelling";
+  EXPECT_EQ(parse_service_command({"configure"}).action, Action::Configure) << "the MSI's custom action";
+  EXPECT_EQ(parse_service_command({"unconfigure"}).action, Action::Unconfigure) << "the MSI's custom action";
   auto help = parse_service_command({"--help"});
   EXPECT_FALSE(help.action);
   EXPECT_EQ(help.exit_code, 0);
@@ -60,7 +62,9 @@ TEST(WindowsServiceCommand, UsageErrorsExitTwoWithAHint) {
            {"run", "--log-level", "loud"},
            {"uninstall", "--windows-driver"},
            {"run", "--public-ip-url", "ftp://x/"},
-           {"check-config", "--pipe", "\\\\.\\pipe\\x"}}) {
+           {"check-config", "--pipe", "\\\\.\\pipe\\x"},
+           {"configure", "--pipe", "\\\\.\\pipe\\x"},
+           {"unconfigure", "--config", "C:\\d.json"}}) {
     auto c = parse_service_command(args);
     EXPECT_FALSE(c.action);
     EXPECT_EQ(c.exit_code, 2);
