@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "platform/windows/driver/driver_version.hpp"
+#include "shared/common/error.hpp"
 #include "shared/common/version.hpp"
 
 namespace ddtr::winservice {
@@ -20,7 +22,7 @@ constexpr const char* kUsage =
     "Options (install, run, foreground):\n"
     "  --pipe NAME                   named pipe to serve (default \\\\.\\pipe\\datadog-traceroute)\n"
     "  --windows-driver              start the Datadog network driver (ddnpm) at start-up\n"
-    "  --windows-driver-version N    DD_NPMDRIVER_VERSION of the installed driver (default 0x18)\n"
+    "  --windows-driver-version N    DD_NPMDRIVER_VERSION of the installed driver: 0x18 (default) or 0x16\n"
     "  --log-file PATH               log file (default %ProgramData%\\datadog-traceroute\\daemon.log)\n"
     "  --log-level LEVEL             trace, debug, info, warn or error (default info)\n"
     "  --config PATH                 policy file (default %ProgramData%\\Datadog\\traceroute\\daemon.json)\n"
@@ -102,6 +104,12 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
       } else if (a == "--windows-driver-version") {
         auto n = parse_number(*v);
         if (!n || *n == 0 || *n > 0xFFFFFFFF) return usage_error("--windows-driver-version: not a version: " + *v);
+        // Only a version whose record layout this build knows (0x16, 0x18).
+        try {
+          (void)platform::windows::driver::driver_layout(*n);
+        } catch (const Error& e) {
+          return usage_error(std::string("--windows-driver-version: ") + e.what());
+        }
         c.options.driver_version = *n;
       } else if (a == "--log-file") {
         c.options.log_file = *v;

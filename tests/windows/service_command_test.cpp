@@ -57,6 +57,7 @@ TEST(WindowsServiceCommand, UsageErrorsExitTwoWithAHint) {
            {"run", "--pipe"},
            {"run", "--pipe", "\\\\server\\pipe\\x"},
            {"run", "--windows-driver-version", "twelve"},
+           {"run", "--windows-driver-version", "0x17"},
            {"run", "--log-level", "loud"},
            {"uninstall", "--windows-driver"},
            {"run", "--public-ip-url", "ftp://x/"},
@@ -67,6 +68,12 @@ TEST(WindowsServiceCommand, UsageErrorsExitTwoWithAHint) {
     EXPECT_EQ(c.output.rfind("Error: ", 0), 0u) << c.output;
     EXPECT_NE(c.output.find("Run 'datadog-tracerouted --help' for usage."), std::string::npos);
   }
+}
+
+TEST(WindowsServiceCommand, UnknownDriverVersionIsRefusedByName) {
+  auto c = parse_service_command({"install", "--windows-driver-version", "0x20"});
+  EXPECT_FALSE(c.action);
+  EXPECT_NE(c.output.find("unsupported ddnpm driver version 0x20"), std::string::npos) << c.output;
 }
 
 std::vector<std::string> split_like_windows(const std::string& line) {
