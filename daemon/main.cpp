@@ -17,8 +17,9 @@
 #include "daemon/engine/engine.hpp"
 #include "daemon/gateway/trace_gateway.hpp"
 #include "daemon/http/http_listener.hpp"
+#include "daemon/http/http_plan.hpp"
 #include "daemon/http/http_server.hpp"
-#include "daemon/http/reload_check.hpp"
+#include "daemon/http/policy_reload.hpp"
 #include "daemon/policy/policy_state.hpp"
 #include "daemon/privilege_plan.hpp"
 #include "daemon/gateway/kj_mailbox.hpp"
@@ -79,19 +80,12 @@ ddtr::platform::ProcessPrivilege apply_privilege_plan(const ddtr::daemon::Privil
   return started;
 }
 
-// SIGHUP: a new policy file takes effect whole, or the old one stays. The HTTP
-// rules are judged against the socket really listening (`http`, null when the
-// API is off); `http_file_listen`: see ddtr::http::apply_http_reload.
+// SIGHUP: a new policy file takes effect whole, or the old one stays
+// (ddtr::http::reload_policy, shared with the Windows service).
 kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::PolicyState& policy,
                                    ddtr::http::HttpServer* http, const std::string& http_file_listen) {
   return port.onSignal(SIGHUP).then([&port, &policy, http, &http_file_listen](siginfo_t) {
-    try {
-      policy.reload([http](const ddtr::policy::PolicyConfig& fresh) { ddtr::http::check_http_reload(http, fresh.http); });
-      spdlog::info("policy reloaded from {}", policy.config_path());
-      ddtr::http::apply_http_reload(http, policy.rules()->config().http, http_file_listen);
-    } catch (const std::exception& e) {
-      spdlog::error("policy reload failed, keeping the previous policy: {}", e.what());
-    }
+    ddtr::http::reload_policy(policy, http, http_file_listen);
     return reload_on_hangup(port, policy, http, http_file_listen);
   });
 }
@@ -118,10 +112,10 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   const auto config = ddtr::policy::load_policy_config(options.config_path, options.config_path_is_default);
   // The checks of the file that can refuse the start come before the socket
   // exists (a start refused later, at the audit log, removes it again).
-  bool http_enabled = config.http.enabled || !options.http_listen.empty();
-  std::string http_listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
-  const std::string http_file_listen = options.http_listen.empty() ? config.http.listen : std::string();
-  if (http_enabled) ddtr::policy::check_http_exposure(config.http, http_listen);
+  const ddtr::http::HttpPlan http_plan = ddtr::http::plan_http(config.http, options.http_listen);
+  const bool http_enabled = http_plan.enabled;
+  const std::string& http_listen = http_plan.listen;
+  const std::string& http_file_listen = http_plan.file_listen;
   // Directories the daemon creates are the user's it becomes: it creates the
   // audit log there after the drop (and again on SIGHUP after a rotation) and
   // removes its socket file there on exit. Existing ones are left as they are.

@@ -3,6 +3,18 @@
 #include "shared/common/error.hpp"
 
 namespace ddtr::http {
+namespace {
+
+// Restarting must not wait out TIME_WAIT: SO_REUSEADDR on Unix. On Windows
+// that option lets another process bind the same port and take the daemon's
+// connections; SO_EXCLUSIVEADDRUSE forbids that, and a restart still binds.
+#ifdef _WIN32
+using RebindOption = boost::asio::detail::socket_option::boolean<SOL_SOCKET, SO_EXCLUSIVEADDRUSE>;
+#else
+using RebindOption = boost::asio::socket_base::reuse_address;
+#endif
+
+}  // namespace
 
 HttpListener::HttpListener(const policy::ListenAddress& listen) : acceptor_(io_) {
   boost::asio::ip::tcp::endpoint endpoint(listen.address, listen.port);
@@ -15,7 +27,7 @@ HttpListener::HttpListener(const policy::ListenAddress& listen) : acceptor_(io_)
   where_.append(":").append(std::to_string(listen.port));
   boost::system::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(boost::asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.set_option(RebindOption(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(boost::asio::socket_base::max_listen_connections, ec);
   if (ec) throw Error(ErrorCode::Unknown, "cannot listen for HTTP on " + where_ + ": " + ec.message());
