@@ -1,5 +1,5 @@
 // datadog-tracerouted's command line on Windows: install | uninstall | run |
-// foreground, and the options a run takes. Plain functions, no Windows call:
+// foreground | check-config | reload, and the options a run takes. Plain functions, no Windows call:
 // what is parsed is tested apart from what the SCM does with it.
 #pragma once
 
@@ -19,6 +19,7 @@ enum class Action {
   Run,         // what the SCM starts: hand the process to the service dispatcher
   Foreground,  // the same daemon on a console, Ctrl-C stops it (tests, debugging)
   CheckConfig,  // validate the policy file and exit (the Unix daemon's --check-config)
+  Reload,      // ask the daemon serving --pipe to reload its policy file (the Unix daemon's SIGHUP)
 };
 
 struct RunOptions {
@@ -28,6 +29,7 @@ struct RunOptions {
   std::string log_file;                  // "" = %ProgramData%\datadog-traceroute\daemon.log
   std::string config_path;               // the policy file ("" = %ProgramData%\Datadog\traceroute\daemon.json)
   std::vector<std::string> public_ip_urls;  // --source-public-ip's checkers ("" = upstream's), as the Unix daemon's
+  std::string http_listen;               // --http-listen ADDR:PORT ("" = the policy's http.enabled/http.listen)
   std::string log_level = "info";
   bool operator==(const RunOptions&) const = default;
 };

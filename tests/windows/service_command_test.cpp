@@ -117,8 +117,16 @@ TEST(WindowsServiceStatus, Controls) {
   auto interrogate = answer_control(SERVICE_CONTROL_INTERROGATE);
   EXPECT_EQ(interrogate.result, static_cast<DWORD>(NO_ERROR));
   EXPECT_FALSE(interrogate.stop);
+  EXPECT_FALSE(interrogate.reload);
   EXPECT_EQ(answer_control(SERVICE_CONTROL_PAUSE).result, static_cast<DWORD>(ERROR_CALL_NOT_IMPLEMENTED));
   EXPECT_EQ(kAcceptedControls & SERVICE_ACCEPT_PRESHUTDOWN, static_cast<DWORD>(SERVICE_ACCEPT_PRESHUTDOWN));
+  // paramchange: the policy reload (SIGHUP on Unix), the daemon keeps running.
+  auto paramchange = answer_control(SERVICE_CONTROL_PARAMCHANGE);
+  EXPECT_EQ(paramchange.result, static_cast<DWORD>(NO_ERROR));
+  EXPECT_TRUE(paramchange.reload);
+  EXPECT_FALSE(paramchange.stop);
+  EXPECT_FALSE(paramchange.report);
+  EXPECT_EQ(kAcceptedControls & SERVICE_ACCEPT_PARAMCHANGE, static_cast<DWORD>(SERVICE_ACCEPT_PARAMCHANGE));
 }
 
 TEST(WindowsServiceStatus, Reports) {
