@@ -73,6 +73,7 @@ check "a malformed Authorization header: 401" test "$(code badscheme)" = 401
 # whatever the trace does under wine, the answer is not 401.
 get goodtoken "$base/traceroute?target=127.0.0.1&protocol=icmp&traceroute-queries=1&e2e-queries=0&max-ttl=2" \
   -H "Authorization: Bearer $token"
+echo "# the good token's trace request: HTTP $(code goodtoken) $(head -c 200 "$work/goodtoken.body" 2>/dev/null)"
 check "the good bearer token is accepted (not 401)" bash -c "[[ \$(cat '$work/goodtoken.code') =~ ^[0-9]+$ && \$(cat '$work/goodtoken.code') != 401 && \$(cat '$work/goodtoken.code') != 000 ]]"
 
 doctor before
