@@ -12,7 +12,6 @@ wine=$1 client=$2 daemon=$3
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../testutils/harness.sh"
 export WINEDEBUG=-all
-command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
 work=$(mktemp -d /tmp/ddtr-winhttp.XXXXXX)
 pipe='\\.\pipe\ddtr-http-test-'$$
 port=$(( 20000 + $$ % 20000 ))
@@ -38,10 +37,30 @@ policy() {  # policy PROBES_PER_SECOND AUDIT_FILE
 }
 EOF
 }
-# get NAME URL [CURL ARGS...]: status in NAME.code, body in NAME.body.
+# get NAME URL [-H HEADER]... [--head]: status in NAME.code ("000" when no
+# answer), body in NAME.body. Python's http.client, like the client test's JSON checks.
 get() {
   local name=$1 url=$2; shift 2
-  curl -s -o "$work/$name.body" -w '%{http_code}' --max-time 20 "$@" "$url" >"$work/$name.code" 2>/dev/null
+  /usr/bin/python3 - "$url" "$work/$name" "$@" <<'PY' 2>/dev/null || echo 000 >"$work/$name.code"
+import http.client, sys, urllib.parse
+url, out, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+method, headers = "GET", {}
+i = 0
+while i < len(args):
+    if args[i] == "--head":
+        method = "HEAD"
+    elif args[i] == "-H":
+        i += 1
+        key, value = args[i].split(":", 1)
+        headers[key.strip()] = value.strip()
+    i += 1
+parts = urllib.parse.urlsplit(url)
+conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
+conn.request(method, parts.path + ("?" + parts.query if parts.query else ""), headers=headers)
+response = conn.getresponse()
+open(out + ".body", "wb").write(response.read())
+open(out + ".code", "w").write(str(response.status))
+PY
 }
 code() { cat "$work/$1.code"; }
 doctor() {  # doctor NAME: the client's doctor against this daemon, in NAME.out
