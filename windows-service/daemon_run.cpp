@@ -71,7 +71,7 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
     log.info("policy: " + policy.config_path() + (policy.config_file_exists() ? "" : " (not found: built-in defaults)") +
              "; audit log: " + (policy.audit().path().empty() ? std::string("disabled") : policy.audit().path()));
     // `reload` reaches this daemon through a named event of its pipe; without
-    // one (another daemon on the pipe name, no Global\ privilege) only the
+    // one (another daemon on the pipe name, no right to create global objects) only the
     // service's PARAMCHANGE reloads.
     std::string reload_event_error;
     platform::windows::UniqueHandle reload_event = create_reload_event(options.pipe_name, reload_event_error);

@@ -47,6 +47,21 @@ TEST(WindowsServiceCommand, Options) {
   EXPECT_EQ(c.options.config_path, "C:\\cfg\\daemon.json");
   EXPECT_EQ(c.options.public_ip_urls, (std::vector<std::string>{"http://127.0.0.1:8/ip", "https://checker.example/"}));
   EXPECT_EQ(parse_service_command({"run"}).options, RunOptions{});
+  EXPECT_EQ(parse_service_command({"install", "--http-listen", "[::1]:3765"}).options.http_listen, "[::1]:3765");
+}
+
+TEST(WindowsServiceCommand, ReloadTakesThePipeOnly) {
+  auto plain = parse_service_command({"reload"});
+  ASSERT_EQ(plain.action, Action::Reload) << plain.output;
+  EXPECT_EQ(plain.options.pipe_name, RunOptions{}.pipe_name) << "the service's pipe by default";
+  auto piped = parse_service_command({"reload", "--pipe", "\\\\.\\pipe\\other"});
+  ASSERT_EQ(piped.action, Action::Reload) << piped.output;
+  EXPECT_EQ(piped.options.pipe_name, "\\\\.\\pipe\\other");
+  auto config = parse_service_command({"reload", "--config", "C:\\x.json"});
+  EXPECT_FALSE(config.action);
+  EXPECT_EQ(config.exit_code, 2);
+  EXPECT_NE(config.output.find("reload takes only --pipe"), std::string::npos) << config.output;
+  EXPECT_NE(parse_service_command({"--help"}).output.find("paramchange"), std::string::npos);
 }
 
 TEST(WindowsServiceCommand, UsageErrorsExitTwoWithAHint) {
@@ -96,6 +111,7 @@ TEST(WindowsServiceCommand, ServiceCommandLineRoundTrips) {
   o.log_file = "C:\\Program Files\\Datadog\\log dir\\";  // a space and a trailing backslash
   o.config_path = "C:\\odd \"quoted\" name.json";
   o.public_ip_urls = {"http://127.0.0.1:8/ip"};
+  o.http_listen = "127.0.0.1:3765";  // the service keeps its HTTP API's address
   std::string line = service_command_line("C:\\Program Files\\Datadog\\datadog-tracerouted.exe", o);
   auto argv = split_like_windows(line);
   ASSERT_GE(argv.size(), 2u) << line;
