@@ -65,6 +65,7 @@ if(DDTR_MINGW_CARES AND DDTR_MINGW_CAPNP)
   add_subdirectory(daemon/metrics)  # the counts only: no prometheus-cpp for mingw, so no /metrics page
   add_subdirectory(daemon/gateway)
   add_subdirectory(daemon/rpc)  # tr_rpc_core only: the Tracer, the connection counts
+  add_subdirectory(daemon/http)  # the HTTP API: Beast (header-only), tokens through CNG (platform/sha256.hpp)
 endif()
 
 add_subdirectory(shared/common)

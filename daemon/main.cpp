@@ -18,8 +18,9 @@
 #include "daemon/engine/engine.hpp"
 #include "daemon/gateway/trace_gateway.hpp"
 #include "daemon/http/http_listener.hpp"
+#include "daemon/http/http_plan.hpp"
 #include "daemon/http/http_server.hpp"
-#include "daemon/http/reload_check.hpp"
+#include "daemon/http/policy_reload.hpp"
 #ifdef DDTR_HAVE_METRICS_PAGE
 #include "daemon/metrics/metrics_page.hpp"
 #endif
@@ -87,36 +88,28 @@ double unix_seconds(std::chrono::system_clock::time_point at) {
   return std::chrono::duration<double>(at.time_since_epoch()).count();
 }
 
-// SIGHUP: a new policy file takes effect whole, or the old one stays. The HTTP
-// rules are judged against the socket really listening (`http`, null when the
-// API is off); `http_file_listen`: see ddtr::http::apply_http_reload. The
-// metrics listener (`metrics_http`, null when off) takes the new tokens and
-// limits; `counts` says how the reload went; the engine takes the new public IP proxy.
 // public_ip.proxy when the policy sets it, the daemon's proxy environment otherwise.
 ddtr::enrich::ProxySettings public_ip_proxy(const ddtr::policy::PolicyConfig& config) {
   return ddtr::enrich::ProxySettings::choose(config.public_ip_proxy, [](const char* name) { return std::getenv(name); });
 }
 
+// SIGHUP: a new policy file takes effect whole, or the old one stays
+// (ddtr::http::reload_policy, shared with the Windows service). Then the
+// metrics listener (`metrics_http`, null when off) takes the new tokens and
+// limits, `counts` says how the reload went, and the engine takes the new
+// public IP proxy.
 kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::PolicyState& policy,
                                    ddtr::http::HttpServer* http, const std::string& http_file_listen,
                                    ddtr::http::HttpServer* metrics_http, ddtr::metrics::DaemonMetrics& counts,
                                    ddtr::engine::Engine& engine) {
   return port.onSignal(SIGHUP).then([&port, &policy, http, &http_file_listen, metrics_http, &counts,
                                      &engine](siginfo_t) {
-    try {
-      try {
-        policy.reload([http](const ddtr::policy::PolicyConfig& fresh) { ddtr::http::check_http_reload(http, fresh.http); });
-      } catch (...) {
-        counts.policy_reload_failed();
-        throw;
-      }
+    if (ddtr::http::reload_policy(policy, http, http_file_listen)) {
       counts.policy_loaded(unix_seconds(policy.loaded_at()));
-      spdlog::info("policy reloaded from {}", policy.config_path());
       if (metrics_http) metrics_http->apply(policy.rules()->config().http);
-      ddtr::http::apply_http_reload(http, policy.rules()->config().http, http_file_listen);
       engine.set_public_ip_proxy(public_ip_proxy(policy.rules()->config()));
-    } catch (const std::exception& e) {
-      spdlog::error("policy reload failed, keeping the previous policy: {}", e.what());
+    } else {
+      counts.policy_reload_failed();
     }
     return reload_on_hangup(port, policy, http, http_file_listen, metrics_http, counts, engine);
   });
@@ -144,10 +137,10 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   const auto config = ddtr::policy::load_policy_config(options.config_path, options.config_path_is_default);
   // The checks of the file that can refuse the start come before the socket
   // exists (a start refused later, at the audit log, removes it again).
-  bool http_enabled = config.http.enabled || !options.http_listen.empty();
-  std::string http_listen = options.http_listen.empty() ? config.http.listen : options.http_listen;
-  const std::string http_file_listen = options.http_listen.empty() ? config.http.listen : std::string();
-  if (http_enabled) ddtr::policy::check_http_exposure(config.http, http_listen);
+  const ddtr::http::HttpPlan http_plan = ddtr::http::plan_http(config.http, options.http_listen);
+  const bool http_enabled = http_plan.enabled;
+  const std::string& http_listen = http_plan.listen;
+  const std::string& http_file_listen = http_plan.file_listen;
   if (!options.metrics_listen.empty()) {
 #ifndef DDTR_HAVE_METRICS_PAGE
     throw ddtr::Error(ddtr::ErrorCode::InvalidRequest, "--metrics-listen: this build has no metrics page (no prometheus-cpp)");

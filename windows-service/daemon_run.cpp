@@ -10,6 +10,10 @@
 #include "daemon/engine/engine.hpp"
 #include "daemon/gateway/kj_mailbox.hpp"
 #include "daemon/gateway/trace_gateway.hpp"
+#include "daemon/http/http_plan.hpp"
+#include "daemon/http/http_server.hpp"
+#include "daemon/http/policy_reload.hpp"
+#include "daemon/http/trace_bridge.hpp"
 #include "daemon/policy/policy_state.hpp"
 #include "daemon/rpc/connection_admission.hpp"
 #include "daemon/rpc/connection_registry.hpp"
@@ -19,6 +23,7 @@
 #include "shared/common/version.hpp"
 #include "windows-service/pipe_rpc_server.hpp"
 #include "windows-service/policy_paths.hpp"
+#include "windows-service/reload_event.hpp"
 #include "windows-service/spdlog_sink.hpp"
 
 namespace ddtr::winservice {
@@ -59,9 +64,19 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
   try {
     auto io = kj::setupAsyncIo();
     const bool config_is_default = options.config_path.empty();
-    policy::PolicyState policy(config_is_default ? default_policy_path() : options.config_path, config_is_default);
+    const std::string config_path = config_is_default ? default_policy_path() : options.config_path;
+    // Whether and where the HTTP API listens, judged as on Unix before anything serves.
+    const http::HttpPlan http_plan =
+        http::plan_http(policy::load_policy_config(config_path, config_is_default).http, options.http_listen);
+    policy::PolicyState policy(config_path, config_is_default);
     log.info("policy: " + policy.config_path() + (policy.config_file_exists() ? "" : " (not found: built-in defaults)") +
              "; audit log: " + (policy.audit().path().empty() ? std::string("disabled") : policy.audit().path()));
+    // `reload` reaches this daemon through a named event of its pipe; without
+    // one (another daemon on the pipe name, no right to create global objects) only the
+    // service's PARAMCHANGE reloads.
+    std::string reload_event_error;
+    platform::windows::UniqueHandle reload_event = create_reload_event(options.pipe_name, reload_event_error);
+    if (!reload_event.valid()) log.warn("'datadog-tracerouted reload' cannot reach this daemon: " + reload_event_error);
     auto mailbox = std::make_shared<gateway::KjMailbox>();
     engine::EngineOptions engine_options;
     if (!options.public_ip_urls.empty()) engine_options.public_ip.urls = options.public_ip_urls;
@@ -73,6 +88,13 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
       rpcserver::ConnectionRegistry connections;
       gateway::TraceGateway gateway(engine, mailbox, policy);
       rpcserver::DaemonContext context{gateway, connections, capabilities};
+      auto http_bridge = std::make_shared<http::TraceBridge>(gateway, mailbox);
+      std::unique_ptr<http::HttpServer> http_server;
+      if (http_plan.enabled) {
+        http_server = std::make_unique<http::HttpServer>(policy.rules()->config().http,
+                                                         policy::parse_listen_address(http_plan.listen), http_bridge);
+        log.info("HTTP API listening on " + http_plan.listen);
+      }
       PipeRpcServer server(
           io, {std::wstring(options.pipe_name.begin(), options.pipe_name.end())},
           [&context](const policy::Identity& who) { return open_session(context, who); },
@@ -80,13 +102,27 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
       log.info(std::string("datadog-tracerouted ") + kVersion + " listening on " + options.pipe_name);
       started();
       // KJ 0.9.2's IOCP port cannot wait on a handle ("unimplemented: wait for
-      // win32 handles"): a thread waits on the stop event and wakes the loop.
+      // win32 handles"): a thread waits on the stop and reload events and
+      // wakes the loop, through a fulfiller (stop) or the mailbox (reload:
+      // the policy belongs to the loop's thread, as on Unix).
       auto stopped = kj::newPromiseAndCrossThreadFulfiller<void>();
       HANDLE wake = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);  // ends the waiter if the loop ends first
       platform::windows::UniqueHandle wake_owner(wake);
-      std::thread waiter([&stop, wake, fulfiller = stopped.fulfiller.get()] {
-        HANDLE events[] = {stop.handle(), wake};
-        if (::WaitForMultipleObjects(2, events, FALSE, INFINITE) == WAIT_OBJECT_0) fulfiller->fulfill();
+      auto reload = [&policy, http = http_server.get(), &http_plan, &engine] {
+        if (http::reload_policy(policy, http, http_plan.file_listen)) {
+          engine.set_public_ip_proxy(enrich::ProxySettings::choose(
+              policy.rules()->config().public_ip_proxy, [](const char* name) { return std::getenv(name); }));
+        }
+      };
+      std::thread waiter([&stop, wake, &reload_event, &mailbox, &reload, fulfiller = stopped.fulfiller.get()] {
+        HANDLE events[] = {stop.handle(), wake, stop.reload_handle(), reload_event.get()};
+        const DWORD count = reload_event.valid() ? 4 : 3;
+        for (;;) {
+          DWORD which = ::WaitForMultipleObjects(count, events, FALSE, INFINITE);
+          if (which == WAIT_OBJECT_0) fulfiller->fulfill();
+          if (which < WAIT_OBJECT_0 + 2 || which >= WAIT_OBJECT_0 + count) return;
+          mailbox->post(reload);  // runs on the loop; dropped if the daemon is stopping
+        }
       });
       struct Join {
         std::thread& t;
@@ -101,6 +137,9 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
           .exclusiveJoin(mailbox->run())
           .exclusiveJoin(gateway.report_suppressed_refusals_every(io.provider->getTimer(), 5 * kj::SECONDS))
           .wait(io.waitScope);
+      // The HTTP thread stops first (it posts into the gateway), as on Unix.
+      http_server.reset();
+      http_bridge->close();
       log.info("stopping");
     }  // the pipe server and every connection go first, which cancels their traces
     mailbox->close();

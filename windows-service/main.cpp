@@ -1,4 +1,5 @@
-// datadog-tracerouted.exe: install | uninstall | run | foreground. Wiring only.
+// datadog-tracerouted.exe: install | uninstall | run | foreground |
+// check-config | reload. Wiring only.
 #include <windows.h>
 
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "windows-service/daemon_run.hpp"
 #include "windows-service/machine_setup.hpp"
 #include "windows-service/policy_paths.hpp"
+#include "windows-service/reload_event.hpp"
 #include "windows-service/service_command.hpp"
 #include "windows-service/service_host.hpp"
 #include "windows-service/service_installer.hpp"
@@ -75,6 +77,12 @@ int main(int argc, char** argv) {
         std::cout << path << ": ok\n";
         return 0;
       }
+      case Action::Reload:
+        // As SIGHUP: the request is delivered; the daemon's log says whether the file took effect.
+        request_reload(options.pipe_name);
+        std::cout << "asked the daemon serving " << options.pipe_name
+                  << " to reload its policy file (its log says whether the file took effect)\n";
+        return 0;
       case Action::Foreground: {
         ServiceLog log(options.log_file, options.log_level, false, true);
         return run_in_foreground(

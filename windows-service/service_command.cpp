@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "platform/windows/driver/driver_version.hpp"
+#include "shared/common/error.hpp"
 #include "shared/common/version.hpp"
 
 namespace ddtr::winservice {
@@ -20,15 +22,19 @@ constexpr const char* kUsage =
     "               %ProgramData%\\Datadog\\traceroute for SYSTEM and Administrators only, this\n"
     "               program's directory on the system PATH\n"
     "  unconfigure  what the MSI runs before removing the program: its directory off the system PATH\n"
+    "  reload       make the daemon serving --pipe reload its policy file (as SIGHUP on Unix;\n"
+    "               the service also reloads on 'sc control datadog-tracerouted paramchange')\n"
     "\n"
-    "Options (install, run, foreground):\n"
+    "Options (install, run, foreground; reload takes --pipe only):\n"
     "  --pipe NAME                   named pipe to serve (default \\\\.\\pipe\\datadog-traceroute)\n"
     "  --windows-driver              start the Datadog network driver (ddnpm) at start-up\n"
-    "  --windows-driver-version N    DD_NPMDRIVER_VERSION of the installed driver (default 0x18)\n"
+    "  --windows-driver-version N    DD_NPMDRIVER_VERSION of the installed driver: 0x18 (default) or 0x16\n"
     "  --log-file PATH               log file (default %ProgramData%\\datadog-traceroute\\daemon.log)\n"
     "  --log-level LEVEL             trace, debug, info, warn or error (default info)\n"
     "  --config PATH                 policy file (default %ProgramData%\\Datadog\\traceroute\\daemon.json)\n"
     "  --public-ip-url URL           where --source-public-ip asks (repeatable; default upstream's checkers)\n"
+    "  --http-listen ADDR:PORT       serve the HTTP API there (e.g. 127.0.0.1:3765); off unless this or the\n"
+    "                                policy's http.enabled. A non-loopback address needs http.tokens\n"
     "  --version, --help\n";
 
 ServiceCommand usage_error(const std::string& message) {
@@ -83,6 +89,7 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
   else if (first == "check-config" || first == "--check-config") c.action = Action::CheckConfig;
   else if (first == "configure") c.action = Action::Configure;
   else if (first == "unconfigure") c.action = Action::Unconfigure;
+  else if (first == "reload") c.action = Action::Reload;
   else return usage_error("unknown command \"" + first + "\"");
 
   for (std::size_t i = 1; i < args.size(); ++i) {
@@ -98,10 +105,13 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
     if (*c.action == Action::CheckConfig && a != "--config") {
       return usage_error("check-config takes only --config (got \"" + a + "\")");
     }
+    if (*c.action == Action::Reload && a != "--pipe") {
+      return usage_error("reload takes only --pipe (got \"" + a + "\")");
+    }
     if (a == "--windows-driver") {
       c.options.windows_driver = true;
     } else if (a == "--pipe" || a == "--windows-driver-version" || a == "--log-file" || a == "--log-level" ||
-               a == "--config" || a == "--public-ip-url") {
+               a == "--config" || a == "--public-ip-url" || a == "--http-listen") {
       auto v = value(a.c_str());
       if (!v) return usage_error(a + " needs a value");
       if (a == "--pipe") {
@@ -110,6 +120,12 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
       } else if (a == "--windows-driver-version") {
         auto n = parse_number(*v);
         if (!n || *n == 0 || *n > 0xFFFFFFFF) return usage_error("--windows-driver-version: not a version: " + *v);
+        // Only a version whose record layout this build knows (0x16, 0x18).
+        try {
+          (void)platform::windows::driver::driver_layout(*n);
+        } catch (const Error& e) {
+          return usage_error(std::string("--windows-driver-version: ") + e.what());
+        }
         c.options.driver_version = *n;
       } else if (a == "--log-file") {
         c.options.log_file = *v;
@@ -123,6 +139,10 @@ ServiceCommand parse_service_command(const std::vector<std::string>& args) {
           return usage_error("--public-ip-url must be an http:// or https:// URL");
         }
         c.options.public_ip_urls.push_back(*v);
+      } else if (a == "--http-listen") {
+        // The address is parsed (and judged against the policy) when the daemon starts, as on Unix.
+        if (v->empty()) return usage_error("--http-listen needs ADDR:PORT");
+        c.options.http_listen = *v;
       } else {
         c.options.config_path = *v;
       }
@@ -172,6 +192,7 @@ std::string service_command_line(const std::string& exe, const RunOptions& optio
   if (options.log_level != defaults.log_level) add("--log-level", options.log_level);
   if (!options.config_path.empty()) add("--config", options.config_path);
   for (const auto& url : options.public_ip_urls) add("--public-ip-url", url);
+  if (!options.http_listen.empty()) add("--http-listen", options.http_listen);
   return line;
 }
 

@@ -1,5 +1,5 @@
 // datadog-tracerouted's command line on Windows: install | uninstall | run |
-// foreground | check-config | configure | unconfigure, and the options a run takes. Plain functions, no Windows call:
+// foreground | check-config | configure | unconfigure | reload, and the options a run takes. Plain functions, no Windows call:
 // what is parsed is tested apart from what the SCM does with it.
 #pragma once
 
@@ -21,6 +21,7 @@ enum class Action {
   CheckConfig,  // validate the policy file and exit (the Unix daemon's --check-config)
   Configure,    // the MSI's step after registering the service: recovery, data directory ACL, PATH
   Unconfigure,  // the MSI's step before removing the files: the PATH entry
+  Reload,      // ask the daemon serving --pipe to reload its policy file (the Unix daemon's SIGHUP)
 };
 
 struct RunOptions {
@@ -30,6 +31,7 @@ struct RunOptions {
   std::string log_file;                  // "" = %ProgramData%\datadog-traceroute\daemon.log
   std::string config_path;               // the policy file ("" = %ProgramData%\Datadog\traceroute\daemon.json)
   std::vector<std::string> public_ip_urls;  // --source-public-ip's checkers ("" = upstream's), as the Unix daemon's
+  std::string http_listen;               // --http-listen ADDR:PORT ("" = the policy's http.enabled/http.listen)
   std::string log_level = "info";
   bool operator==(const RunOptions&) const = default;
 };

@@ -31,6 +31,10 @@ DWORD WINAPI control_handler(DWORD control, DWORD /*event_type*/, LPVOID /*event
     run->log.info("service control " + std::to_string(control) + ": stopping");
     run->stop.request();
   }
+  if (answer.reload) {
+    run->log.info("service control paramchange: reloading the policy");
+    run->stop.request_reload();
+  }
   return answer.result;
 }
 

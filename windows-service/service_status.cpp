@@ -10,6 +10,7 @@ ControlAnswer answer_control(DWORD control) {
     case SERVICE_CONTROL_SHUTDOWN:
     case SERVICE_CONTROL_PRESHUTDOWN: return ControlAnswer{NO_ERROR, true, true};
     case SERVICE_CONTROL_INTERROGATE: return ControlAnswer{NO_ERROR, false, false};
+    case SERVICE_CONTROL_PARAMCHANGE: return ControlAnswer{NO_ERROR, false, false, true};
     default: return ControlAnswer{};
   }
 }
@@ -39,8 +40,9 @@ void StatusReporter::report(DWORD state, DWORD exit_code, DWORD wait_hint_ms) {
   if (handle_ != nullptr) ::SetServiceStatus(handle_, &status_);
 }
 
-StopSignal::StopSignal() : event_(::CreateEventW(nullptr, TRUE, FALSE, nullptr)) {
-  if (!event_.valid()) platform::windows::throw_last_error("CreateEvent failed");
+StopSignal::StopSignal()
+    : event_(::CreateEventW(nullptr, TRUE, FALSE, nullptr)), reload_(::CreateEventW(nullptr, FALSE, FALSE, nullptr)) {
+  if (!event_.valid() || !reload_.valid()) platform::windows::throw_last_error("CreateEvent failed");
 }
 
 }  // namespace ddtr::winservice

@@ -9,8 +9,10 @@
 namespace ddtr::winservice {
 
 // Stop, shutdown and preshutdown all end the daemon (preshutdown gives it the
-// time to cancel traces and answer clients before the system goes down).
-inline constexpr DWORD kAcceptedControls = SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PRESHUTDOWN;
+// time to cancel traces and answer clients before the system goes down);
+// paramchange (`sc control datadog-tracerouted paramchange`) reloads the policy.
+inline constexpr DWORD kAcceptedControls =
+    SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PRESHUTDOWN | SERVICE_ACCEPT_PARAMCHANGE;
 // How long the SCM waits on a preshutdown before it moves on.
 inline constexpr DWORD kPreshutdownTimeoutMs = 15'000;
 
@@ -18,6 +20,7 @@ struct ControlAnswer {
   DWORD result = ERROR_CALL_NOT_IMPLEMENTED;  // what the handler returns to the SCM
   bool stop = false;                          // ask the daemon to stop
   bool report = false;                        // report STOP_PENDING now
+  bool reload = false;                        // reload the policy file (the Unix daemon's SIGHUP)
 };
 
 ControlAnswer answer_control(DWORD control);
@@ -38,16 +41,20 @@ class StatusReporter {
   SERVICE_STATUS status_{};
 };
 
-// A manual-reset event the control handler sets and the daemon waits on.
+// What the control handler asks of the running daemon, as events it waits on:
+// stop (manual-reset: stays set) and reload (auto-reset: one reload per request).
 class StopSignal {
  public:
   StopSignal();
   void request() const { ::SetEvent(event_.get()); }
   bool requested() const { return ::WaitForSingleObject(event_.get(), 0) == WAIT_OBJECT_0; }
   HANDLE handle() const { return event_.get(); }
+  void request_reload() const { ::SetEvent(reload_.get()); }
+  HANDLE reload_handle() const { return reload_.get(); }
 
  private:
   platform::windows::UniqueHandle event_;
+  platform::windows::UniqueHandle reload_;
 };
 
 }  // namespace ddtr::winservice

@@ -9,6 +9,9 @@
 #include <utility>
 
 #include "daemon/policy/policy_config.hpp"
+#ifdef _WIN32
+#include "platform/windows/common/unique_handle.hpp"
+#endif
 
 namespace ddtr::http {
 
@@ -24,8 +27,16 @@ class HttpListener {
   const std::string& where() const { return where_; }
 
  private:
+#ifdef _WIN32
+  // A socket once tied to an io_context's completion port cannot leave it
+  // (Asio's release() fails there): a plain Winsock socket until the
+  // server's acceptor adopts it.
+  boost::asio::ip::tcp protocol_ = boost::asio::ip::tcp::v4();
+  platform::windows::UniqueSocket socket_;
+#else
   boost::asio::io_context io_;  // an acceptor needs one; it never runs
   boost::asio::ip::tcp::acceptor acceptor_;
+#endif
   std::string where_;
 };
 

@@ -226,9 +226,16 @@ class Session : public std::enable_shared_from_this<Session> {
     // The wait holds the session alive while the trace runs.
     stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
       if (ec || self->answered_) return;
+      // A peek that cannot block (MSG_PEEK | MSG_DONTWAIT through Asio, which
+      // Windows' sockets also have: the non-blocking flag affects synchronous
+      // calls only, never this loop's asynchronous ones).
       char byte;
-      auto received = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-      if (received > 0) return;  // a pipelined request; it is answered by the close
+      beast::error_code peek_ec;
+      auto& socket = self->stream_.socket();
+      socket.non_blocking(true, peek_ec);
+      std::size_t received = 0;
+      if (!peek_ec) received = socket.receive(boost::asio::buffer(&byte, 1), tcp::socket::message_peek, peek_ec);
+      if (!peek_ec && received > 0) return;  // a pipelined request; it is answered by the close
       self->close();
     });
   }

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "daemon/http/go_duration.hpp"
+#include "platform/utc_time.hpp"
 #include "shared/result/go_json.hpp"
 
 namespace ddtr::http {
@@ -66,8 +67,7 @@ Response results_response(const Results& results) {
 
 Response health_response(std::chrono::system_clock::time_point now, std::chrono::nanoseconds uptime) {
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
+  const std::tm tm = platform::utc_tm(t);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
   Response r;

@@ -49,6 +49,21 @@ TEST(WindowsServiceCommand, Options) {
   EXPECT_EQ(c.options.config_path, "C:\\cfg\\daemon.json");
   EXPECT_EQ(c.options.public_ip_urls, (std::vector<std::string>{"http://127.0.0.1:8/ip", "https://checker.example/"}));
   EXPECT_EQ(parse_service_command({"run"}).options, RunOptions{});
+  EXPECT_EQ(parse_service_command({"install", "--http-listen", "[::1]:3765"}).options.http_listen, "[::1]:3765");
+}
+
+TEST(WindowsServiceCommand, ReloadTakesThePipeOnly) {
+  auto plain = parse_service_command({"reload"});
+  ASSERT_EQ(plain.action, Action::Reload) << plain.output;
+  EXPECT_EQ(plain.options.pipe_name, RunOptions{}.pipe_name) << "the service's pipe by default";
+  auto piped = parse_service_command({"reload", "--pipe", "\\\\.\\pipe\\other"});
+  ASSERT_EQ(piped.action, Action::Reload) << piped.output;
+  EXPECT_EQ(piped.options.pipe_name, "\\\\.\\pipe\\other");
+  auto config = parse_service_command({"reload", "--config", "C:\\x.json"});
+  EXPECT_FALSE(config.action);
+  EXPECT_EQ(config.exit_code, 2);
+  EXPECT_NE(config.output.find("reload takes only --pipe"), std::string::npos) << config.output;
+  EXPECT_NE(parse_service_command({"--help"}).output.find("paramchange"), std::string::npos);
 }
 
 TEST(WindowsServiceCommand, UsageErrorsExitTwoWithAHint) {
@@ -59,6 +74,7 @@ TEST(WindowsServiceCommand, UsageErrorsExitTwoWithAHint) {
            {"run", "--pipe"},
            {"run", "--pipe", "\\\\server\\pipe\\x"},
            {"run", "--windows-driver-version", "twelve"},
+           {"run", "--windows-driver-version", "0x17"},
            {"run", "--log-level", "loud"},
            {"uninstall", "--windows-driver"},
            {"run", "--public-ip-url", "ftp://x/"},
@@ -71,6 +87,12 @@ TEST(WindowsServiceCommand, UsageErrorsExitTwoWithAHint) {
     EXPECT_EQ(c.output.rfind("Error: ", 0), 0u) << c.output;
     EXPECT_NE(c.output.find("Run 'datadog-tracerouted --help' for usage."), std::string::npos);
   }
+}
+
+TEST(WindowsServiceCommand, UnknownDriverVersionIsRefusedByName) {
+  auto c = parse_service_command({"install", "--windows-driver-version", "0x20"});
+  EXPECT_FALSE(c.action);
+  EXPECT_NE(c.output.find("unsupported ddnpm driver version 0x20"), std::string::npos) << c.output;
 }
 
 std::vector<std::string> split_like_windows(const std::string& line) {
@@ -93,6 +115,7 @@ TEST(WindowsServiceCommand, ServiceCommandLineRoundTrips) {
   o.log_file = "C:\\Program Files\\Datadog\\log dir\\";  // a space and a trailing backslash
   o.config_path = "C:\\odd \"quoted\" name.json";
   o.public_ip_urls = {"http://127.0.0.1:8/ip"};
+  o.http_listen = "127.0.0.1:3765";  // the service keeps its HTTP API's address
   std::string line = service_command_line("C:\\Program Files\\Datadog\\datadog-tracerouted.exe", o);
   auto argv = split_like_windows(line);
   ASSERT_GE(argv.size(), 2u) << line;
@@ -114,8 +137,16 @@ TEST(WindowsServiceStatus, Controls) {
   auto interrogate = answer_control(SERVICE_CONTROL_INTERROGATE);
   EXPECT_EQ(interrogate.result, static_cast<DWORD>(NO_ERROR));
   EXPECT_FALSE(interrogate.stop);
+  EXPECT_FALSE(interrogate.reload);
   EXPECT_EQ(answer_control(SERVICE_CONTROL_PAUSE).result, static_cast<DWORD>(ERROR_CALL_NOT_IMPLEMENTED));
   EXPECT_EQ(kAcceptedControls & SERVICE_ACCEPT_PRESHUTDOWN, static_cast<DWORD>(SERVICE_ACCEPT_PRESHUTDOWN));
+  // paramchange: the policy reload (SIGHUP on Unix), the daemon keeps running.
+  auto paramchange = answer_control(SERVICE_CONTROL_PARAMCHANGE);
+  EXPECT_EQ(paramchange.result, static_cast<DWORD>(NO_ERROR));
+  EXPECT_TRUE(paramchange.reload);
+  EXPECT_FALSE(paramchange.stop);
+  EXPECT_FALSE(paramchange.report);
+  EXPECT_EQ(kAcceptedControls & SERVICE_ACCEPT_PARAMCHANGE, static_cast<DWORD>(SERVICE_ACCEPT_PARAMCHANGE));
 }
 
 TEST(WindowsServiceStatus, Reports) {

@@ -11,7 +11,8 @@ namespace {
 
 class DdnpmDataDevice final : public DataDevice {
  public:
-  explicit DdnpmDataDevice(std::uint64_t version) : signature_(driver_signature(version)) {}
+  // An unknown version is refused here, before any handle or IOCTL.
+  explicit DdnpmDataDevice(std::uint64_t version) : signature_(driver_signature(driver_layout(version).version)) {}
 
   UniqueHandle open(DWORD flags) override {
     UniqueHandle h(::CreateFileW(handle_path(HandleType::Data), GENERIC_READ | GENERIC_WRITE,

@@ -23,10 +23,13 @@ enum class HandleType { Flow, Data, Stats };
 // the daemon can override it (--windows-driver-version, passed down through
 // the engine to the data device). 0x18 because upstream's pinned driver
 // package (agent revision of 2025-09-30) has FILTER_DEFINITION's `discard`
-// field, which upstream's discard filters set: the 0x16 header predates that
-// field (its record is 152 bytes, not 160); the headers that have it say 0x18.
+// field, which upstream's discard filters set. 0x16 predates that field: its
+// record is 152 bytes (size 0x98) and upstream then installed no discard
+// filters. driver_layout() knows these two and refuses any other.
 inline constexpr std::uint64_t kDefaultDriverVersion = 0x18;
 constexpr std::uint64_t driver_signature(std::uint64_t version) { return (std::uint64_t{0xDDFD} << 32) | version; }
+// The version a signature carries (its low 32 bits).
+constexpr std::uint64_t signature_version(std::uint64_t signature) { return signature & 0xFFFFFFFFu; }
 
 // CTL_CODE(FILE_DEVICE_NETWORK, function, METHOD_BUFFERED, FILE_ANY_ACCESS).
 constexpr std::uint32_t network_ctl_code(std::uint32_t function) { return (0x12u << 16) | (function << 2); }
@@ -53,7 +56,8 @@ inline constexpr std::uint64_t kMaskV6 = 0xFFFFFFFFFFFFFFFF;
 
 // Sizes of the packed (#pragma pack(1)) little-endian structures.
 inline constexpr std::size_t kFilterAddressSize = 40;
-inline constexpr std::size_t kFilterDefinitionSize = 160;  // 0xA0
+inline constexpr std::size_t kFilterDefinitionSize = 160;     // 0xA0, versions with `discard` (0x18)
+inline constexpr std::size_t kFilterDefinitionSizeV16 = 152;  // 0x98, version 0x16: no `discard`
 inline constexpr std::size_t kPacketHeaderSize = 72;       // 0x48, FILTER_PACKET_HEADER
 inline constexpr std::size_t kFilterIdSize = 8;            // SET_DATA_FILTER's output: an int64 id
 

@@ -24,7 +24,7 @@ void put_address(std::uint8_t* out, const FilterAddress& a) {
 FilterDefinition base_filter(std::uint64_t af, std::uint64_t signature) {
   FilterDefinition f;
   f.filter_version = signature;
-  f.size = kFilterDefinitionSize;
+  f.size = driver_layout(signature_version(signature)).filter_size;
   f.filter_layer = kLayerTransport;
   f.af = af;
   f.interface_index = 0;
@@ -40,7 +40,10 @@ std::uint64_t family_of(const std::optional<Endpoint>& endpoint) {
 
 std::uint16_t port_of(const std::optional<Endpoint>& endpoint) { return endpoint ? endpoint->port : 0; }
 
+// The capture filter and, when the driver's record has the field, the same
+// filter discarding (0x16's records have none, so upstream sent none).
 std::vector<FilterDefinition> with_discard_twin(FilterDefinition capture) {
+  if (capture.size != kFilterDefinitionSize) return {capture};
   FilterDefinition discard = capture;
   discard.discard = 1;
   return {capture, discard};
@@ -49,7 +52,13 @@ std::vector<FilterDefinition> with_discard_twin(FilterDefinition capture) {
 }  // namespace
 
 FilterBytes encode(const FilterDefinition& f) {
-  FilterBytes out{};
+  if (f.size != kFilterDefinitionSize && f.size != kFilterDefinitionSizeV16) {
+    throw Error(ErrorCode::Unknown, "a FILTER_DEFINITION is 160 or 152 bytes, not " + std::to_string(f.size));
+  }
+  if (f.size == kFilterDefinitionSizeV16 && f.discard != 0) {
+    throw Error(ErrorCode::Unknown, "a 152-byte FILTER_DEFINITION (driver 0x16) has no discard field");
+  }
+  FilterBytes out(f.size, 0);
   put_u64(&out[0], f.filter_version);
   put_u64(&out[8], f.size);
   put_u64(&out[16], f.filter_layer);
@@ -61,7 +70,7 @@ FilterBytes encode(const FilterDefinition& f) {
   put_u64(&out[128], f.protocol);
   put_u64(&out[136], f.direction);
   put_u64(&out[144], f.interface_index);
-  put_u64(&out[152], f.discard);
+  if (f.size == kFilterDefinitionSize) put_u64(&out[152], f.discard);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // FILTER_DEFINITION records for SET_DATA_FILTER, built by upstream's rules
 // (packets/windows_filters.go and SourceDriver.createPacketFilters), and their
-// exact 160-byte wire form. Plain code: built and tested everywhere.
+// exact wire form for the driver's version (160 bytes for 0x18, 152 without
+// `discard` for 0x16). Plain code: built and tested everywhere.
 #pragma once
 
 #include <array>
@@ -9,6 +10,7 @@
 
 #include "platform/packets.hpp"
 #include "platform/windows/driver/driver_api.hpp"
+#include "platform/windows/driver/driver_version.hpp"
 
 namespace ddtr::platform::windows::driver {
 
@@ -34,14 +36,15 @@ struct FilterDefinition {
   std::uint64_t protocol = 0;
   std::uint64_t direction = kDirectionInbound;
   std::uint64_t interface_index = 0;
-  std::uint64_t discard = 0;  // 1: the driver drops matching packets before the OS stack sees them
+  std::uint64_t discard = 0;  // 1: the driver drops matching packets before the OS stack sees them (0x18 only)
   bool operator==(const FilterDefinition&) const = default;
 };
 
-using FilterBytes = std::array<std::uint8_t, kFilterDefinitionSize>;
+using FilterBytes = std::vector<std::uint8_t>;
 
-// The packed little-endian layout of ddnpmapi.h (offsets in driver_api.hpp's
-// comments and in the platform README).
+// The packed little-endian layout of ddnpmapi.h (offsets in the platform
+// README), `filter.size` bytes long: 160 with `discard` last, or 152 without
+// it. Throws ddtr::Error for another size, or for a discard in a 152-byte record.
 FilterBytes encode(const FilterDefinition& filter);
 
 // An address as the driver wants it: the family, the bytes, an all-ones mask.

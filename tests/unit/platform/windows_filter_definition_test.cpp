@@ -75,7 +75,8 @@ TEST(WindowsFilterDefinition, LayoutConstants) {
   EXPECT_EQ(driver_signature(kDefaultDriverVersion), kSignature);
   EXPECT_EQ(driver_signature(0x16), 0x0000DDFD00000016u);
   EXPECT_EQ(kSetDataFilterIoctl, 0x12200Cu);
-  EXPECT_EQ(sizeof(FilterBytes), 160u);
+  EXPECT_EQ(kFilterDefinitionSize, 160u);
+  EXPECT_EQ(kFilterDefinitionSizeV16, 0x98u);
   EXPECT_EQ(kPacketHeaderSize, 72u);
 }
 
@@ -172,7 +173,7 @@ TEST(WindowsFilterDefinition, NoneCapturesAndDiscardsEverythingInbound) {
 TEST(WindowsFilterDefinition, WholeRecordBytesForTcpV4) {
   // One record spelled out in full, little-endian, as the driver reads it.
   auto b = encoded({FilterType::Tcp, ep("192.0.2.1", 0x1234), ep("192.0.2.2", 0xABCD)})[3];
-  FilterBytes expected{};
+  FilterBytes expected(160, 0);
   auto put = [&](std::size_t at, std::uint64_t v) {
     for (int i = 0; i < 8; ++i) expected[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
   };
@@ -191,6 +192,100 @@ TEST(WindowsFilterDefinition, WholeRecordBytesForTcpV4) {
   put(128, 6);
   put(152, 1);
   EXPECT_EQ(b, expected);
+}
+
+// --- driver version 0x16: 152-byte records, no `discard`, no discard filters ---
+
+constexpr std::uint64_t kSignatureV16 = 0x0000DDFD00000016;
+
+std::vector<FilterBytes> encoded_v16(const PacketFilterSpec& spec) {
+  std::vector<FilterBytes> out;
+  for (const auto& f : packet_filters(spec, kSignatureV16)) out.push_back(encode(f));
+  return out;
+}
+
+TEST(WindowsDriverVersion, KnowsTheTwoLayouts) {
+  auto v18 = driver_layout(0x18);
+  EXPECT_EQ(v18.filter_size, 160u);
+  EXPECT_TRUE(v18.has_discard);
+  auto v16 = driver_layout(0x16);
+  EXPECT_EQ(v16.filter_size, 152u);
+  EXPECT_FALSE(v16.has_discard);
+}
+
+TEST(WindowsDriverVersion, RefusesAnUnknownVersionByName) {
+  for (std::uint64_t version : {0x0ull, 0x15ull, 0x17ull, 0x19ull, 0x100000018ull}) {
+    try {
+      (void)driver_layout(version);
+      FAIL() << "version " << version << " accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::InvalidRequest);
+      EXPECT_NE(std::string(e.what()).find("unsupported ddnpm driver version 0x"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("0x16"), std::string::npos) << "names what it knows: " << e.what();
+    }
+  }
+  EXPECT_THROW((void)packet_filters({FilterType::Icmp, {}, {}}, driver_signature(0x17)), Error);
+}
+
+TEST(WindowsFilterDefinitionV16, IcmpPairIs152BytesWithSize0x98) {
+  auto filters = encoded_v16({FilterType::Icmp, {}, {}});
+  ASSERT_EQ(filters.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(filters[i].size(), 152u);
+    EXPECT_EQ(u64_at(filters[i], 0), kSignatureV16);
+    EXPECT_EQ(u64_at(filters[i], 8), 0x98u) << "size @8";
+    EXPECT_EQ(u64_at(filters[i], 24), i == 0 ? 2u : 23u);
+    EXPECT_EQ(u64_at(filters[i], 128), i == 0 ? 1u : 58u);
+    EXPECT_EQ(u64_at(filters[i], 144), 0u) << "interfaceIndex @144, the last field";
+  }
+}
+
+TEST(WindowsFilterDefinitionV16, TcpAndSynAckInstallTheCaptureFilterOnly) {
+  auto tcp = encoded_v16({FilterType::Tcp, ep("192.0.2.7", 443), ep("198.51.100.2", 40001)});
+  ASSERT_EQ(tcp.size(), 3u) << "ICMPv4, ICMPv6, TCP capture: no discard twin";
+  EXPECT_EQ(u64_at(tcp[2], 128), 6u);
+  EXPECT_EQ(u64_at(tcp[2], 112), 40001u);
+  EXPECT_EQ(u64_at(tcp[2], 120), 443u);
+  auto synack = encoded_v16({FilterType::SynAck, ep("192.0.2.7", 443), std::nullopt});
+  ASSERT_EQ(synack.size(), 3u);
+  EXPECT_EQ(address_at(synack[2], 72).v4, (std::array<std::uint8_t, 4>{192, 0, 2, 7}));
+  auto none = encoded_v16({FilterType::None, {}, {}});
+  ASSERT_EQ(none.size(), 4u) << "the ICMP pair, then one capture filter per family";
+  EXPECT_EQ(u64_at(none[2], 24), 2u);
+  EXPECT_EQ(u64_at(none[3], 24), 23u);
+  for (const auto& b : none) EXPECT_EQ(b.size(), 152u);
+}
+
+TEST(WindowsFilterDefinitionV16, WholeRecordBytesForTcpV4) {
+  auto b = encoded_v16({FilterType::Tcp, ep("192.0.2.1", 0x1234), ep("192.0.2.2", 0xABCD)})[2];
+  FilterBytes expected(152, 0);
+  auto put = [&](std::size_t at, std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) expected[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  put(0, kSignatureV16);
+  put(8, 0x98);
+  put(16, 1);
+  put(24, 2);
+  put(32, 2);
+  expected[40] = 192, expected[41] = 0, expected[42] = 2, expected[43] = 2;
+  put(64, 0xFFFFFFFF);
+  put(72, 2);
+  expected[80] = 192, expected[81] = 0, expected[82] = 2, expected[83] = 1;
+  put(104, 0xFFFFFFFF);
+  put(112, 0xABCD);
+  put(120, 0x1234);
+  put(128, 6);
+  EXPECT_EQ(b, expected);
+}
+
+TEST(WindowsFilterDefinitionV16, EncodeRefusesADiscardOrAnUnknownSize) {
+  FilterDefinition f;
+  f.size = kFilterDefinitionSizeV16;
+  f.discard = 1;
+  EXPECT_THROW((void)encode(f), Error);
+  f.discard = 0;
+  f.size = 144;
+  EXPECT_THROW((void)encode(f), Error);
 }
 
 TEST(WindowsFilterDefinition, InvalidTypeIsWrappedAsUpstream) {

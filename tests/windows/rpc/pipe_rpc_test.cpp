@@ -128,7 +128,8 @@ TEST(WindowsServiceUnderScm, StartServeStopUninstall) {
   ASSERT_NE(manager, nullptr);
   std::wstring wname(name.begin(), name.end());
   SC_HANDLE service = ::OpenServiceW(manager, wname.c_str(),
-                                     SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS | SERVICE_CHANGE_CONFIG);
+                                     SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS | SERVICE_CHANGE_CONFIG |
+                                         SERVICE_PAUSE_CONTINUE);  // PAUSE_CONTINUE: what PARAMCHANGE needs
   ASSERT_NE(service, nullptr);
   // On demand for the test: an automatic service is one wine's services.exe
   // tries to start by itself whenever it restarts.
@@ -157,6 +158,21 @@ TEST(WindowsServiceUnderScm, StartServeStopUninstall) {
   EXPECT_EQ(seen.version, "0.1.0");
   EXPECT_EQ(seen.pid, static_cast<std::int32_t>(::GetCurrentProcessId())) << "the service saw this test as its caller";
   SERVICE_STATUS status{};
+  // `sc control NAME paramchange`: the policy reloads (the built-in defaults
+  // here, the default file being absent) and the service keeps running.
+  auto log_text = [&] {
+    std::ifstream in(options.log_file);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  EXPECT_TRUE(::ControlService(service, SERVICE_CONTROL_PARAMCHANGE, &status)) << ::GetLastError();
+  bool reloaded = false;
+  for (int i = 0; i < 100 && !reloaded; ++i) {
+    reloaded = log_text().find("policy reloaded from") != std::string::npos;
+    if (!reloaded) ::Sleep(100);
+  }
+  EXPECT_TRUE(reloaded) << log_text();
+  EXPECT_NE(log_text().find("service control paramchange: reloading the policy"), std::string::npos) << log_text();
+  EXPECT_EQ(ask_daemon(pipe).version, "0.1.0") << "still serving after the reload";
   EXPECT_TRUE(::ControlService(service, SERVICE_CONTROL_STOP, &status)) << ::GetLastError();
   EXPECT_TRUE(wait_for(SERVICE_STOPPED));
   ::CloseServiceHandle(service);
