@@ -77,6 +77,7 @@ check "daemon starts as root in the namespace network" start_daemon
 # Fake DNS on the client namespace's loopback (its resolv.conf points there).
 ip netns exec "${prefix}c" "$py" "$here/../testutils/fake_dns.py" 127.0.0.1 53 \
   "${hops[0]}=r1.example." "${hops[1]}=r2.example." "${hops[3]}=dst.example." >"$work/dns.log" 2>&1 &
+wait_udp_port "${prefix}c" 53
 
 contains_all() {  # contains_all FILE WORD...: every word occurs in FILE
   local file=$1 word; shift

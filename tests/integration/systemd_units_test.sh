@@ -172,6 +172,7 @@ check "it has no_new_privs" grep -qE "^NoNewPrivs:\s+1$" <<<"$status"
 ip netns exec "${prefix}c" python3 "$testutils/fake_dns.py" 127.0.0.1 53 "192.0.2.6=r1.example." \
   >"$work/dns.log" 2>&1 &
 dns_pid=$!
+wait_udp_port "${prefix}c" 53
 mkdir -p "$work/www" && printf '198.51.100.77\n' >"$work/www/ip"
 ip netns exec "${prefix}c" python3 -m http.server 8091 --bind 127.0.0.1 --directory "$work/www" >"$work/http.log" 2>&1 &
 http_pid=$!

@@ -186,7 +186,7 @@ ip netns exec "${prefix}c" python3 "$here/../testutils/fake_dns.py" 127.0.0.1 53
   "192.0.2.6=r1.example." "192.0.2.10=r2.example.,r2-alias.example." "203.0.113.5=dst.example." \
   "2001:db8:1:1::2=r1v6.example." >"$work/dns.log" 2>&1 &
 dns_pid=$!
-sleep 0.5
+wait_udp_port "${prefix}c" 53
 trace rdns --proto icmp -q 2 -Q 1 --timeout 1000 -m 15 --reverse-dns 203.0.113.5
 check "reverse DNS trace exits 0" test "$(cat "$work/rdns.rc")" = 0
 judge rdns --hops "$hops" --runs 2 --e2e 1 --reverse-dns "1=r1.example. 2=r2.example.,r2-alias.example. 9=dst.example." \

@@ -204,6 +204,7 @@ sys.exit(0 if json.load(open(sys.argv[1]))["e2e_probe"]["packets_sent"] == 0 els
 # --- 3. the screen under tmux ---------------------------------------------------------
 ip netns exec "${prefix}c" "$py" "$here/../testutils/fake_dns.py" 127.0.0.1 53 \
   "${hops[0]}=r1.example." "203.0.113.5=dst.example." >"$work/dns.log" 2>&1 &
+wait_udp_port "${prefix}c" 53
 cat >"$work/as_nobody" <<EOF
 #!/bin/bash
 [[ -n \${PIDFILE:-} ]] && echo \$\$ >"\$PIDFILE"

@@ -28,3 +28,16 @@ finish_checks() {
   echo "$passed passed, $failed failed"
   (( failed == 0 ))
 }
+
+# Waits (up to 10 s) until something listens on UDP PORT in namespace NS: a
+# fake server written in Python may take seconds to start on a loaded machine,
+# and a query sent before it binds is lost, not retried in time.
+wait_udp_port() {
+  local ns=$1 port=$2
+  for _ in $(seq 200); do
+    ip netns exec "$ns" ss -Hlun "sport = :$port" | grep -q . && return 0
+    sleep 0.05
+  done
+  echo "  (nothing listens on udp port $port in $ns after 10 s)"
+  return 1
+}
