@@ -1,10 +1,6 @@
 #include "daemon/http/bearer_auth.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
-#include <array>
-
+#include "daemon/http/token_digest.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::http {
@@ -18,15 +14,11 @@ HttpPrincipal authenticate(const policy::HttpConfig& http, std::string_view auth
     throw Error(ErrorCode::Unauthorized, "the Authorization header must be \"Bearer TOKEN\"");
   }
   std::string_view token = authorization.substr(kScheme.size());
-  std::array<unsigned char, 32> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(token.data(), token.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1 || length != 32) {
-    throw Error(ErrorCode::Unknown, "SHA-256 failed");
-  }
+  const Sha256 digest = sha256(token);
   // Every token is compared, in constant time, so timing says nothing of which.
   const policy::HttpToken* match = nullptr;
   for (const auto& candidate : http.tokens) {
-    if (CRYPTO_memcmp(candidate.sha256.data(), digest.data(), digest.size()) == 0) match = &candidate;
+    if (equal_constant_time(candidate.sha256, digest)) match = &candidate;
   }
   if (match == nullptr) throw Error(ErrorCode::Unauthorized, "unknown bearer token");
   return {"http:" + match->name, {match->role, "http.tokens[" + match->name + "]"}};
