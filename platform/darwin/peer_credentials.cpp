@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -44,9 +45,9 @@ PeerCredentials peer_credentials(int fd) {
   PeerCredentials out;
   out.uid = cred.cr_uid;
   out.gid = cred.cr_groups[0];
-  // The groups as of connect(2) too (at most XU_NGROUPS, 16: the kernel keeps
-  // no more in an xucred), primary first, as the Linux side's SO_PEERGROUPS.
-  const int count = std::min<int>(cred.cr_ngroups, XU_NGROUPS);
+  // The groups as of connect(2) too (at most NGROUPS, 16: the kernel keeps no
+  // more in an xucred), primary first, as the Linux side's SO_PEERGROUPS.
+  const int count = std::min<int>(cred.cr_ngroups, static_cast<int>(std::size(cred.cr_groups)));
   for (int i = 0; i < count; ++i) {
     if (std::find(out.groups.begin(), out.groups.end(), cred.cr_groups[i]) == out.groups.end()) {
       out.groups.push_back(cred.cr_groups[i]);
