@@ -51,13 +51,16 @@ static_assert(sizeof(void*) != 8 || kBiocImmediate == 0x80044270UL);
 
 }  // namespace ddtr::platform::darwin::bpf_abi
 
+#if __has_include(<net/if.h>)  // Zig has this one: the size BIOCSETIF's number encodes
+#include <net/if.h>
+static_assert(sizeof(struct ifreq) == 32);
+#endif
+
 #if __has_include(<net/bpf.h>)
 #include <net/bpf.h>
-#include <net/if.h>
 namespace ddtr::platform::darwin::bpf_abi {
 static_assert(kBiocGBlen == BIOCGBLEN && kBiocSBlen == BIOCSBLEN && kBiocSetF == BIOCSETF);
 static_assert(kBiocGDlt == BIOCGDLT && kBiocSetIf == BIOCSETIF && kBiocImmediate == BIOCIMMEDIATE);
-static_assert(sizeof(struct ifreq) == 32);
 static_assert(sizeof(Insn) == sizeof(struct bpf_insn) && offsetof(Insn, code) == offsetof(struct bpf_insn, code) &&
               offsetof(Insn, jt) == offsetof(struct bpf_insn, jt) &&
               offsetof(Insn, jf) == offsetof(struct bpf_insn, jf) && offsetof(Insn, k) == offsetof(struct bpf_insn, k));
