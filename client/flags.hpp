@@ -16,6 +16,9 @@ namespace ddtr::client {
 #ifdef _WIN32
 // The daemon's named pipe (platform/windows/pipe/pipe_name.hpp).
 inline constexpr const char* kDefaultSocketPath = "\\\\.\\pipe\\datadog-traceroute";
+#elif defined(__APPLE__)
+// macOS has no /run (packaging/macos/: the launchd job listens here).
+inline constexpr const char* kDefaultSocketPath = "/var/run/datadog-traceroute/daemon.sock";
 #else
 inline constexpr const char* kDefaultSocketPath = "/run/datadog-traceroute/daemon.sock";
 #endif

@@ -8,7 +8,12 @@
 
 namespace ddtr::daemon {
 
+#if defined(__APPLE__)
+// macOS has no /run, and / is read-only (packaging/macos/); the client's default matches.
+inline constexpr const char* kDefaultSocketPath = "/var/run/datadog-traceroute/daemon.sock";
+#else
 inline constexpr const char* kDefaultSocketPath = "/run/datadog-traceroute/daemon.sock";
+#endif
 
 struct DaemonOptions {
   bool foreground = false;  // interactive: coloured, timestamped logs on a TTY

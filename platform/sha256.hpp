@@ -1,6 +1,7 @@
 // SHA-256 and a constant-time comparison, for the HTTP API's bearer tokens
-// (the policy keeps only their digests). OpenSSL's on Linux and macOS
-// (posix/sha256_openssl.cpp), Windows' CNG on Windows (windows/common/sha256_cng.cpp).
+// (the policy keeps only their digests). OpenSSL's on Linux (posix/sha256_openssl.cpp),
+// CommonCrypto on macOS (darwin/sha256_commoncrypto.cpp), Windows' CNG on Windows
+// (windows/common/sha256_cng.cpp).
 #pragma once
 
 #include <array>

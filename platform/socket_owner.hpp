@@ -40,7 +40,7 @@ class SocketOwnerLookup {
 
  private:
   int fd_ = -1;
-  std::uint32_t sequence_ = 0;
+  [[maybe_unused]] std::uint32_t sequence_ = 0;  // netlink sequence numbers (Linux only; clang: unused elsewhere)
 };
 
 }  // namespace ddtr::platform

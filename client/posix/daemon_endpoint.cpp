@@ -8,6 +8,7 @@
 
 #include "client/remote_error.hpp"
 #include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unix_stream_socket.hpp"
 
 namespace ddtr::client {
 
@@ -36,7 +37,7 @@ kj::Own<kj::AsyncIoStream> connect_daemon(kj::AsyncIoContext& io, const std::str
     throw daemon_unavailable(endpoint, "socket path too long");
   }
   std::memcpy(address.sun_path, endpoint.c_str(), endpoint.size() + 1);
-  platform::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  platform::UniqueFd fd = platform::unix_stream_socket(false);
   if (!fd.valid()) throw daemon_unavailable(endpoint, std::strerror(errno));
   if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     throw daemon_unavailable(endpoint, std::strerror(errno));

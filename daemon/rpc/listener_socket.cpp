@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "platform/posix/unix_stream_socket.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::rpcserver {
@@ -27,7 +28,7 @@ sockaddr_un unix_address(const std::string& path) {
 }
 
 bool someone_listens(const sockaddr_un& address) {
-  platform::UniqueFd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  platform::UniqueFd probe = platform::unix_stream_socket(false);
   if (!probe.valid()) return false;
   return ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
 }
@@ -53,7 +54,7 @@ platform::UniqueFd open_listener_socket(const std::string& path, const SocketAcc
     }
     ::unlink(path.c_str());
   }
-  platform::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  platform::UniqueFd fd = platform::unix_stream_socket(true);
   if (!fd.valid()) throw_errno("cannot create the daemon socket", errno);
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     throw_errno("cannot bind " + path, errno);

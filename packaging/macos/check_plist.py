@@ -20,7 +20,7 @@ def main(path: str) -> int:
     expect("RunAtLoad", True)
     expect("KeepAlive", True)
     args = plist.get("ProgramArguments", [])
-    if args[:1] != ["/usr/local/sbin/datadog-tracerouted"]:
+    if args[:1] != ["/usr/local/bin/datadog-tracerouted"]:
         problems.append(f"ProgramArguments must start with the daemon, have {args!r}")
     if "--socket" not in args or not args[args.index("--socket") + 1].startswith("/var/run/"):
         problems.append("the socket must be given explicitly, under /var/run (macOS has no /run)")

@@ -2,7 +2,6 @@
 #include "platform/darwin/bpf_device.hpp"
 
 #include <fcntl.h>      // open, O_RDONLY, O_NONBLOCK, O_CLOEXEC
-#include <net/bpf.h>    // BIOC*, struct bpf_program, struct bpf_insn, struct bpf_hdr, BPF_*, DLT_*
 #include <net/if.h>     // struct ifreq, IFNAMSIZ
 #include <sys/ioctl.h>  // ioctl
 #include <sys/socket.h>  // AF_INET, AF_INET6
@@ -12,13 +11,16 @@
 #include <cstddef>
 #include <cstring>
 
+#include "platform/darwin/bpf_abi.hpp"  // BIOC*, bpf_insn, bpf_program (restated: no <net/bpf.h> in Zig)
 #include "platform/darwin/bpf_records.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::platform::darwin {
 
 // The plain files restate these values so that they build and are tested on
-// Linux; here the compiler holds them to the real headers.
+// Linux; here the compiler holds them to the real headers, when there are
+// (Apple's SDK; the Zig toolchain has no <net/bpf.h>, see bpf_abi.hpp).
+#if __has_include(<net/bpf.h>)
 static_assert(BPF_LD == op::kLd && BPF_LDX == op::kLdx && BPF_JMP == op::kJmp && BPF_RET == op::kRet &&
               BPF_ALU == op::kAlu);
 static_assert(BPF_W == op::kW && BPF_H == op::kH && BPF_B == op::kB);
@@ -34,6 +36,8 @@ static_assert(offsetof(struct bpf_hdr, bh_datalen) == kBpfDatalenOffset);
 static_assert(offsetof(struct bpf_hdr, bh_hdrlen) == kBpfHdrlenOffset);
 static_assert(static_cast<std::uint32_t>(DLT_NULL) == kDltNull && static_cast<std::uint32_t>(DLT_EN10MB) == kDltEn10mb);
 static_assert(static_cast<std::uint32_t>(DLT_RAW) == kDltRaw && static_cast<std::uint32_t>(DLT_LOOP) == kDltLoop);
+#endif
+static_assert(sizeof(bpf_abi::Insn) == sizeof(BpfInsn) && offsetof(bpf_abi::Insn, k) == offsetof(BpfInsn, k));
 static_assert(static_cast<std::uint32_t>(AF_INET) == kDarwinAfInet &&
               static_cast<std::uint32_t>(AF_INET6) == kDarwinAfInet6);
 
@@ -72,21 +76,21 @@ BpfDevice open_bpf_device(const std::string& interface) {
   // BIOCSBLEN (u_int, in and out): only before BIOCSETIF; the kernel clamps the
   // size silently and writes back what it took.
   u_int size = kBpfBufferRequest;
-  ioctl_or_throw(fd, BIOCSBLEN, &size, "NewBpfDevice failed to SetBpfBuflen");
+  ioctl_or_throw(fd, bpf_abi::kBiocSBlen, &size, "NewBpfDevice failed to SetBpfBuflen");
   // BIOCSETIF (struct ifreq): attach to the interface; allocates the buffers.
   ifreq request{};
   std::memcpy(request.ifr_name, interface.c_str(), interface.size() + 1);
-  ioctl_or_throw(fd, BIOCSETIF, &request, "NewBpfDevice failed to SetBpfInterface " + interface);
+  ioctl_or_throw(fd, bpf_abi::kBiocSetIf, &request, "NewBpfDevice failed to SetBpfInterface " + interface);
   // BIOCIMMEDIATE (u_int): a read returns as soon as one packet is buffered
   // instead of when the buffer fills; kqueue reports readable on the same rule.
   u_int one = 1;
-  ioctl_or_throw(fd, BIOCIMMEDIATE, &one, "NewBpfDevice failed to SetBpfImmediate");
+  ioctl_or_throw(fd, bpf_abi::kBiocImmediate, &one, "NewBpfDevice failed to SetBpfImmediate");
   // Not set, on purpose: BIOCSSEESENT 0 would hide our own probes, but lo0
   // taps packets only on output (bsd/net/if_loop.c, LO_BPF_TAP_OUT), so it
   // would also hide every reply on loopback. Strategies ignore our probes.
   // BIOCGDLT (u_int): the link header in front of every packet.
   u_int dlt = 0;
-  ioctl_or_throw(fd, BIOCGDLT, &dlt, "NewBpfDevice failed to GetBpfDLT");
+  ioctl_or_throw(fd, bpf_abi::kBiocGDlt, &dlt, "NewBpfDevice failed to GetBpfDLT");
   auto link = link_type_from_dlt(dlt);
   if (!link) {
     throw Error(ErrorCode::Unknown, "NewBpfDevice: interface " + interface + " has data-link type " +
@@ -94,7 +98,7 @@ BpfDevice open_bpf_device(const std::string& interface) {
   }
   // BIOCGBLEN (u_int): read(2) fails with EINVAL unless asked for exactly this.
   u_int length = 0;
-  ioctl_or_throw(fd, BIOCGBLEN, &length, "NewBpfDevice failed to GetBpfBuflen");
+  ioctl_or_throw(fd, bpf_abi::kBiocGBlen, &length, "NewBpfDevice failed to GetBpfBuflen");
   device.interface = interface;
   device.link = *link;
   device.buffer_size = length;
@@ -103,15 +107,15 @@ BpfDevice open_bpf_device(const std::string& interface) {
 
 void set_bpf_filter(int fd, const std::vector<BpfInsn>& program) {
   if (program.empty() || program.size() > kBsdMaxInstructions) throw Error(ErrorCode::Unknown, "filter too large");
-  std::vector<bpf_insn> code(program.size());
+  std::vector<bpf_abi::Insn> code(program.size());
   for (std::size_t i = 0; i < program.size(); ++i) {
-    code[i] = bpf_insn{program[i].code, program[i].jt, program[i].jf, program[i].k};
+    code[i] = bpf_abi::Insn{program[i].code, program[i].jt, program[i].jf, program[i].k};
   }
   // BIOCSETF (struct bpf_program): bpf_setf() validates the program, swaps it
   // in and resets the store and hold buffers (reset_d): packets that passed
   // the old filter are gone, so no drop-all-and-drain dance as on Linux.
-  bpf_program fprog{static_cast<u_int>(code.size()), code.data()};
-  ioctl_or_throw(fd, BIOCSETF, &fprog, "SetBPF failed to attach filter");
+  bpf_abi::Program fprog{static_cast<u_int>(code.size()), code.data()};
+  ioctl_or_throw(fd, bpf_abi::kBiocSetF, &fprog, "SetBPF failed to attach filter");
 }
 
 std::size_t read_bpf_batch(int fd, std::span<std::uint8_t> buffer) {

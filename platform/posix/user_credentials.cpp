@@ -2,12 +2,26 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <unistd.h>  // getgrouplist on macOS (glibc declares it in <grp.h>)
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
 namespace ddtr::platform {
+namespace {
+
+int group_list(const char* name, gid_t base, std::vector<gid_t>& groups, int& count) {
+#if defined(__APPLE__)
+  // BSD's historical signature takes ints; gid_t is a 32-bit unsigned there.
+  static_assert(sizeof(int) == sizeof(gid_t));
+  return ::getgrouplist(name, static_cast<int>(base), reinterpret_cast<int*>(groups.data()), &count);
+#else
+  return ::getgrouplist(name, base, groups.data(), &count);
+#endif
+}
+
+}  // namespace
 
 PeerCredentials user_credentials(std::uint32_t uid) {
   PeerCredentials out;
@@ -24,7 +38,7 @@ PeerCredentials user_credentials(std::uint32_t uid) {
   std::vector<gid_t> groups(64);
   for (int attempt = 0; attempt < 4; ++attempt) {
     int count = static_cast<int>(groups.size());
-    if (::getgrouplist(found->pw_name, found->pw_gid, groups.data(), &count) >= 0) {
+    if (group_list(found->pw_name, found->pw_gid, groups, count) >= 0) {
       groups.resize(static_cast<std::size_t>(count));
       break;
     }
