@@ -123,11 +123,12 @@ bool ParallelRun::take_send_slot() {
   std::weak_ptr<ParallelRun> weak = weak_from_this();
   slot_ticket_ = config_.in_flight->wait(next_ttl_, [weak, limit = config_.in_flight](InFlightLimit::Lease lease) {
     auto self = weak.lock();
-    if (!self || self->finished_) {
+    if (self) self->slot_ticket_.reset();
+    // Granted after the run stopped sending (posted before its cancel): unused.
+    if (!self || self->finished_ || self->dest_ttl_ || self->next_ttl_ > self->config_.max_ttl) {
       limit->give_back(lease);
       return;
     }
-    self->slot_ticket_.reset();
     self->next_lease_ = lease;
     self->pump();
   });
