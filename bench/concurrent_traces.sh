@@ -9,7 +9,8 @@
 # network's), and the daemon's idle RSS before and after.
 #   bench/concurrent_traces.sh [TRACES [CLIENTS [DELAY_MS]]]   (root; builds Release first)
 # Env: SEND_DELAY=D adds a row with the daemon at --send-delay D; PER_TRACE=1 a
-# row with --per-trace-capture; PROFILE=FILE records the default daemon with
+# row with --per-trace-capture; ROW_FLAGS="FLAGS|FLAGS..." a row per set of
+# daemon flags (e.g. "--no-adaptive-wait|--max-in-flight 0"); PROFILE=FILE records the default daemon with
 # perf (perf report's top symbols go to FILE); BENCH_DIR=dir keeps the outputs.
 # Writes a markdown table to stdout and bench/results/concurrent_traces_TRACES.md.
 set -euo pipefail
@@ -192,6 +193,8 @@ theirs() {  # one scamper process, every target at once (-w 0), at its highest r
   ours default
   [[ -n ${SEND_DELAY:-} ]] && ours "--send-delay $SEND_DELAY" --send-delay "$SEND_DELAY"
   [[ -n ${PER_TRACE:-} ]] && ours "--per-trace-capture" --per-trace-capture
+  # shellcheck disable=SC2086  # ROW_FLAGS: one row per "|"-separated set of daemon flags
+  if [[ -n ${ROW_FLAGS:-} ]]; then IFS='|' read -ra sets <<<"$ROW_FLAGS"; for f in "${sets[@]}"; do ours "$f" $f; done; fi
   theirs
 } | tee "$work/table.md"
 mkdir -p "$root/bench/results"

@@ -51,7 +51,12 @@ def main():
             verdict(f"one trace completes (no DENIED), lost hops shown as lost: {network}, daemon defaults", ok,
                     ", ".join(f"{r['proto']} {r['wall_ms']:.0f} ms, {r['traces'] - r.get('failed', 0)}/{r['traces']} "
                               f"completed, {r['wrong_hops']} wrong, {r['lost_hops']} lost" for r in mine),
-                    "" if ok else "see the table (a refused send is a lost probe; a trace fails only if none left)")
+                    ("" if ok else "see the table (a refused send is a lost probe; a trace fails only if none left). ")
+                    + "The table's 'correct' means every hop answered: a probe crosses up to 18 lossy links, so most "
+                    "9-hop traces lose one, for every tool. Ours waits for a lost hop below the destination "
+                    "max(10 x the RTT of the nearest higher hop that answered, 500 ms) (the adaptive wait, as "
+                    "traceroute's NEAR), never the full timeout: that wait is the row's wall time; a lost "
+                    "destination reply moves the destination one TTL on (a higher TTL's answer), as upstream.")
     for network in dict.fromkeys(r["network"] for r in one):
         mine = [r for r in one if r["tool"] == "ours50" and r["network"] == network]
         if mine:
@@ -90,8 +95,11 @@ def main():
                     f"ours {ours['cpu_ms_per_trace']:.3f} ms, scamper {scamper['cpu_ms_per_trace']:.3f} ms per trace; "
                     f"probes sent per trace: ours {ours.get('probes_per_trace')}, scamper {scamper.get('probes_per_trace')}",
                     "" if ok else
-                    "see the daemon's profile below: where its CPU goes (sendto() carries the fake network's "
-                    "kernel work, charged to the sender)")
+                    "see the daemon's profile below: most of its CPU is kernel time inside sendto(), which carries "
+                    "the fake network's forwarding (veth, the routers' NFQUEUE hooks, the capture taps), charged to "
+                    "the sender, so it grows with probes per trace; the cap on probes in flight brought those from "
+                    "15 to about 11.7 (scamper, one TTL at a time, sends 9 but takes 5x longer alone); the rest is "
+                    "one RPC connection, call and JSON document per trace, which scamper does not have")
         verdict("concurrent: RTT error <= 1 ms (ours against the wire)",
                 (ours.get("tool_vs_wire_ms_p95") or 99) <= 1.0,
                 f"|our RTT - wire RTT| median {ours.get('tool_vs_wire_ms_median')} / p95 {ours.get('tool_vs_wire_ms_p95')} "

@@ -93,6 +93,12 @@ DaemonCommand parse_daemon_options(int argc, char** argv) {
       ->check(CLI::Range(1, 255))
       ->type_name("N")
       ->capture_default_str();
+  app.add_option("--max-in-flight", options.max_in_flight,
+                 "Probes in flight daemon-wide, every run together (0: no cap); at the cap the lowest TTL of "
+                 "any waiting run leaves first, so many traces at once do not send TTLs past their destinations")
+      ->check(CLI::Range(0, 1000000))
+      ->type_name("N")
+      ->capture_default_str();
   // The duration syntax of --send-delay; at least 100 ms, so c-ares gets a try.
   auto valid_dns_timeout = [](const std::string& text) {
     auto value = parse_send_delay(text);

@@ -31,6 +31,7 @@ struct DaemonOptions {
   // then the window does not apply).
   std::optional<std::chrono::milliseconds> send_delay;
   int window = 16;
+  int max_in_flight = 1024;   // every run together (0: no cap); lowest TTL first at the cap
   bool adaptive_wait = true;  // false: every silent hop waits the whole --timeout, as upstream
   // The deadline of each forward name lookup (c-ares's tries fit inside it).
   std::chrono::milliseconds dns_timeout{5000};

@@ -190,6 +190,7 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
     engine_options.shared_capture = !options.per_trace_capture;
     engine_options.pacing.send_delay = options.send_delay;
     engine_options.pacing.window = options.window;
+    engine_options.pacing.max_in_flight = options.max_in_flight;
     engine_options.pacing.wait.enabled = options.adaptive_wait;
     engine_options.resolver.deadline = options.dns_timeout;
     ddtr::engine::Engine engine(std::move(engine_options));

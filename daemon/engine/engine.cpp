@@ -25,11 +25,17 @@ std::unique_ptr<platform::NetworkChangeWatcher> watch_network(boost::asio::io_co
 
 }  // namespace
 
+// The daemon-wide cap every run of this engine shares.
+static RunPacing with_in_flight_limit(RunPacing pacing, boost::asio::io_context& io) {
+  pacing.in_flight = std::make_shared<InFlightLimit>(io, pacing.max_in_flight);
+  return pacing;
+}
+
 Engine::Engine(EngineOptions options)
     : work_(boost::asio::make_work_guard(io_)),
       ids_(std::make_shared<IdAllocator>()),
       demux_(options.shared_capture ? ReplyDemux::for_platform(io_) : nullptr),
-      pacing_(options.pacing),
+      pacing_(with_in_flight_limit(options.pacing, io_)),
       budgets_(std::make_shared<ProbeBudgets>()),
       windows_driver_version_(options.windows_driver_version),
       reverse_dns_(io_),

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cerrno>
+#include <utility>
 
 #include "shared/result/go_rtt.hpp"
 
@@ -97,6 +98,7 @@ void ParallelRun::pump() {
     });
   };
   while (may_send()) {
+    if (!take_send_slot()) return;
     if (config_.gate && !budget_granted_) {
       auto wait = config_.gate->reserve(Clock::now());
       if (wait > Clock::duration::zero()) {
@@ -114,9 +116,42 @@ void ParallelRun::pump() {
   }
 }
 
+bool ParallelRun::take_send_slot() {
+  if (!config_.in_flight || next_lease_) return true;
+  if (slot_ticket_) return false;  // queued already
+  if ((next_lease_ = config_.in_flight->try_take(next_ttl_))) return true;
+  std::weak_ptr<ParallelRun> weak = weak_from_this();
+  slot_ticket_ = config_.in_flight->wait(next_ttl_, [weak, limit = config_.in_flight](InFlightLimit::Lease lease) {
+    auto self = weak.lock();
+    if (self) self->slot_ticket_.reset();
+    // Granted after the run stopped sending (posted before its cancel): unused.
+    if (!self || self->finished_ || self->dest_ttl_ || self->next_ttl_ > self->config_.max_ttl) {
+      limit->give_back(lease);
+      return;
+    }
+    self->next_lease_ = lease;
+    self->pump();
+  });
+  return false;
+}
+
+// No more sends (the destination answered, or the run ends): the slot taken
+// or queued for the next one goes back.
+void ParallelRun::release_send_slot() {
+  if (!config_.in_flight) return;
+  if (slot_ticket_ && config_.in_flight->cancel(*slot_ticket_)) slot_ticket_.reset();
+  if (next_lease_) config_.in_flight->give_back(*std::exchange(next_lease_, std::nullopt));
+}
+
+void ParallelRun::probe_resolved(Slot& s) {
+  --in_flight_;
+  if (s.lease) config_.in_flight->give_back(*std::exchange(s.lease, std::nullopt));
+}
+
 void ParallelRun::send_one() {
   int ttl = next_ttl_++;
   Slot& s = slot(ttl);
+  s.lease = std::exchange(next_lease_, std::nullopt);  // held until the probe resolves
   s.sent_steady = Clock::now();
   try {
     s.sent_at = channel_->send(ttl);
@@ -158,7 +193,7 @@ void ParallelRun::on_response(const probes::ProbeResponse& response, platform::W
   s.rtt_ms = go_duration_ms(rtt);  // Go's digits
   if (s.rtt_ms <= 0) s.rtt_ms = 1e-6;  // 0 would read as "lost"
   s.response = response;
-  if (first) --in_flight_;
+  if (first) probe_resolved(s);
   if (response.is_dest && (!exact_dest_ || response.ttl < *exact_dest_)) exact_dest_ = response.ttl;
   on_hop_(RunHop{response.ttl, response.ip, s.rtt_ms, response.is_dest});
   update_dest();
@@ -203,7 +238,10 @@ void ParallelRun::update_dest() {
   bool first = !dest_ttl_;
   dest_ttl_ = dest;
   dest_is_bare_ = is_bare;
-  if (first && dest_ttl_) send_timer_.cancel();  // the destination answered: no deeper probes
+  if (first && dest_ttl_) {
+    send_timer_.cancel();  // the destination answered: no deeper probes
+    release_send_slot();   // nor a daemon-wide slot held or queued for one
+  }
   if (dest_is_bare_) on_hop_(*bare_dest_hop());
 }
 
@@ -272,7 +310,7 @@ void ParallelRun::expire_probes() {
   std::reverse(expired.begin(), expired.end());  // stream in TTL order
   for (int ttl : expired) {
     slot(ttl).timed_out = true;
-    --in_flight_;
+    probe_resolved(slot(ttl));
     // A TTL above the destination is no hop of the result: not streamed.
     if (!dest_ttl_ || ttl < *dest_ttl_) on_hop_(RunHop{ttl, std::nullopt, 0, false});
   }
@@ -301,6 +339,10 @@ void ParallelRun::finish(std::optional<Error> error) {
   finished_ = true;
   send_timer_.cancel();
   deadline_timer_.cancel();
+  release_send_slot();
+  for (auto& s : slots_) {
+    if (s.lease) config_.in_flight->give_back(*std::exchange(s.lease, std::nullopt));
+  }
   RunResult result = RunOutcome{};
   if (error) {
     result = std::move(*error);

@@ -16,6 +16,9 @@
 // sent before the reply that no router answered at or above, and it moves up
 // when a router answers that TTL later. Before the run ends, that TTL waits
 // for its router's answer as a silent TTL would (the adaptive wait).
+// Across runs: with an InFlightLimit, each send also needs one of the
+// daemon's slots (held until the probe resolves); at the cap the lowest
+// waiting TTL of any run goes first (see in_flight_limit.hpp).
 //
 // Waiting: each probe waits at most `timeout` from its send. With the adaptive
 // wait on (traceroute's -w MAX,HERE,NEAR), once a higher TTL has answered, a
@@ -31,6 +34,7 @@
 #include <variant>
 #include <vector>
 
+#include "daemon/engine/in_flight_limit.hpp"
 #include "daemon/engine/probe_budget.hpp"
 #include "daemon/engine/probe_channel.hpp"
 #include "daemon/engine/rtt_clock.hpp"
@@ -53,6 +57,8 @@ struct RunPacing {
   std::optional<std::chrono::milliseconds> send_delay;  // set: fixed pacing, the window does not apply
   int window = kDefaultWindow;
   AdaptiveWait wait{};
+  int max_in_flight = kDefaultMaxInFlight;  // daemon-wide; <= 0: no cap
+  std::shared_ptr<InFlightLimit> in_flight;  // the engine's, from max_in_flight
 };
 
 struct RunConfig {
@@ -65,6 +71,7 @@ struct RunConfig {
   AdaptiveWait wait{};
   std::shared_ptr<ProbeGate> gate;  // the packet budget; null: none
   ClockSource clocks = read_clocks;  // read as each reply is handled (RTTs survive a clock step)
+  std::shared_ptr<InFlightLimit> in_flight;  // the daemon-wide cap; null: none
 };
 
 struct RunHop {
@@ -104,6 +111,7 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
     double rtt_ms = 0;
     bool timed_out = false;
     bool refused = false;
+    std::optional<InFlightLimit::Lease> lease;  // its daemon-wide slot, until it resolves
     bool sent() const { return sent_at.has_value() || refused; }
     bool resolved() const { return response.has_value() || timed_out; }
   };
@@ -113,6 +121,10 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   void pump();
   bool may_send() const;
   void send_one();
+  // Takes a daemon-wide slot for the next send, or queues for one; false: wait.
+  bool take_send_slot();
+  void release_send_slot();
+  void probe_resolved(Slot& s);
   void on_response(const probes::ProbeResponse& response, platform::WireTime received_at);
   // A destination reply that names no probe (see the header comment).
   struct BareReply {
@@ -148,6 +160,8 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   int in_flight_ = 0;         // sent, not yet resolved
   bool send_waiting_ = false;  // a send is scheduled (fixed pacing or the budget's turn)
   bool budget_granted_ = false;  // the next send already has its turn
+  std::optional<InFlightLimit::Lease> next_lease_;  // the next send's daemon-wide slot
+  std::optional<InFlightLimit::Ticket> slot_ticket_;  // queued for a slot
   int sent_ok_ = 0;
   std::optional<Error> first_refusal_;
   std::optional<int> dest_ttl_;   // the lower of the two below

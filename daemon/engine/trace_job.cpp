@@ -197,6 +197,7 @@ std::shared_ptr<ParallelRun> TraceJob::make_run(const TraceParams& params, int m
   run_config.window = context_.pacing.window;
   run_config.wait = context_.pacing.wait;
   run_config.gate = context_.gate;
+  run_config.in_flight = context_.pacing.in_flight;
   // The identities (echo id lease, reserved port) live as long as the run's
   // done callback, i.e. until the run ends.
   return std::make_shared<ParallelRun>(

@@ -67,5 +67,17 @@ TEST(DaemonOptions, SendDelayStillParses) {
   EXPECT_FALSE(parse_send_delay("11s"));
 }
 
+TEST(DaemonOptions, MaxInFlightCapsEveryRunTogether) {
+  auto defaults = parse({"--foreground"});
+  ASSERT_TRUE(defaults.run);
+  EXPECT_EQ(defaults.run->max_in_flight, 1024);
+  auto none = parse({"--max-in-flight", "0"});
+  ASSERT_TRUE(none.run);
+  EXPECT_EQ(none.run->max_in_flight, 0);
+  auto negative = parse({"--max-in-flight", "-1"});
+  EXPECT_FALSE(negative.run);
+  EXPECT_EQ(negative.exit_code, 2);
+}
+
 }  // namespace
 }  // namespace ddtr::daemon

@@ -2,7 +2,8 @@
 // probe to a scripted responder, a fake source fed by it. Real Asio timers, no
 // sockets, so the run's state machine (first answer wins, destination replaces a
 // router, early completion, per-probe timeouts, cancellation, the window, the
-// adaptive wait, refused sends, the packet budget) is tested alone.
+// adaptive wait, refused sends, the packet budget, the daemon-wide cap on
+// probes in flight) is tested alone.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -485,6 +486,162 @@ TEST(RefusedSend, OtherSendErrorsStillFailTheRun) {
   net.responder = [](int) { return Replies{}; };
   auto out = run(net, windowed(5, 5000ms));
   EXPECT_NE(std::get_if<Error>(&*out.result), nullptr);
+}
+
+// Several runs on one loop, each on its own in-memory network.
+std::shared_ptr<ParallelRun> start_run(Network& net, RunConfig config, Outcome& out) {
+  platform::SourceSinkHandle handle{std::make_unique<FakeSource>(net), std::make_unique<FakeSink>(net), false};
+  auto r = std::make_shared<ParallelRun>(
+      net.io, make_packet_channel(net.io, std::make_unique<FakeStrategy>(), std::move(handle)), config,
+      [&out](const RunHop& hop) { out.streamed.push_back(hop); },
+      [&out](RunResult result) { out.result = std::move(result); });
+  r->start();
+  return r;
+}
+
+Replies path_of(int ttl, int dest_ttl, std::chrono::milliseconds per_hop) {
+  Replies r;
+  if (ttl <= dest_ttl) r.emplace_back(per_hop * ttl, ttl < dest_ttl ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+  return r;
+}
+
+TEST(InFlightLimit, LowestTtlWaitingGetsTheNextSlot) {
+  boost::asio::io_context io;
+  InFlightLimit limit(io, 2, 60'000ms);
+  auto l1 = limit.try_take(1);
+  auto l2 = limit.try_take(2);
+  ASSERT_TRUE(l1 && l2);
+  EXPECT_FALSE(limit.try_take(1));
+  std::vector<int> granted;
+  std::vector<InFlightLimit::Lease> leases;
+  limit.wait(5, [&](InFlightLimit::Lease l) { granted.push_back(5), leases.push_back(l); });
+  limit.wait(3, [&](InFlightLimit::Lease l) { granted.push_back(3), leases.push_back(l); });
+  auto gone = limit.wait(4, [&](InFlightLimit::Lease) { granted.push_back(4); });
+  limit.wait(3, [&](InFlightLimit::Lease l) { granted.push_back(33), leases.push_back(l); });  // same TTL: in order
+  EXPECT_TRUE(limit.cancel(gone));
+  limit.give_back(*l1);
+  limit.give_back(*l1);  // twice: no extra slot
+  limit.give_back(*l2);
+  io.poll();
+  EXPECT_EQ(granted, (std::vector<int>{3, 33}));
+  EXPECT_EQ(limit.in_flight(), 2);  // held by the two granted
+  EXPECT_FALSE(limit.try_take(6));
+  limit.give_back(leases[0]);
+  io.restart();
+  io.poll();
+  EXPECT_EQ(granted, (std::vector<int>{3, 33, 5}));
+  EXPECT_EQ(limit.waiting(), 0u);
+  for (std::size_t i = 1; i < leases.size(); ++i) limit.give_back(leases[i]);
+  EXPECT_EQ(limit.in_flight(), 0);
+  InFlightLimit none(io, 0);
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(none.try_take(1));
+}
+
+TEST(InFlightLimit, ASilentProbesSlotComesBackWhenItsLeaseRunsOut) {
+  boost::asio::io_context io;
+  InFlightLimit limit(io, 1, 30ms);
+  auto held = limit.try_take(1);  // never given back: a silent hop
+  ASSERT_TRUE(held);
+  bool granted = false;
+  limit.wait(2, [&](InFlightLimit::Lease l) {
+    granted = true;
+    limit.give_back(l);
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  io.run();
+  EXPECT_TRUE(granted);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 30ms);
+  EXPECT_EQ(limit.in_flight(), 0);
+  limit.give_back(*held);  // late: harmless
+  EXPECT_EQ(limit.in_flight(), 0);
+}
+
+TEST(InFlightLimit, RunsAtTheCapDoNotSendPastTheirDestinations) {
+  boost::asio::io_context io;
+  auto limit = std::make_shared<InFlightLimit>(io, 3, 200ms);
+  Network na(io), nb(io);
+  na.responder = [](int ttl) { return path_of(ttl, 3, 10ms); };
+  nb.responder = [](int ttl) { return path_of(ttl, 3, 10ms); };
+  auto config = windowed(10, 5000ms);
+  config.in_flight = limit;
+  Outcome a, b;
+  auto ra = start_run(na, config, a);
+  auto rb = start_run(nb, config, b);
+  io.run();
+  for (auto* out : {&a, &b}) {
+    auto& hops = hops_of(*out);
+    ASSERT_EQ(hops.size(), 3u);
+    EXPECT_TRUE(hops[2].is_dest);
+    for (auto& h : hops) EXPECT_TRUE(h.ip.has_value());
+  }
+  // Lowest TTL first across the runs: b's TTLs went before a's deeper ones,
+  // so a's destination answered before a sent much past it (one TTL at most,
+  // where a slot freed before b asked for its next). b, alone at the end,
+  // sees the cap as a window of 3. Without the cap both send all 10 at once.
+  ASSERT_GE(na.sent.size(), 3u);
+  EXPECT_LE(na.sent.size(), 4u);
+  EXPECT_LE(na.sent.size() + nb.sent.size(), 10u);
+  EXPECT_EQ(limit->in_flight(), 0);  // every slot given back
+  EXPECT_EQ(limit->waiting(), 0u);
+}
+
+TEST(InFlightLimit, SilentHopsAndEveryAnswerOrderUnderTheCap) {
+  // Silent TTL 2 below the destination (5), silent TTLs above it, answers in
+  // every order: the same hops as without the cap, and no slot leaks.
+  std::vector<int> order{1, 2, 3, 4};
+  do {
+    boost::asio::io_context io;
+    auto limit = std::make_shared<InFlightLimit>(io, 2, 50ms);
+    Network na(io), nb(io);
+    auto responder = [order](int ttl) {
+      Replies r;
+      if (ttl == 2 || ttl > 5) return r;
+      auto rank = order[static_cast<std::size_t>(ttl == 5 ? 1 : ttl - 1)];
+      r.emplace_back(std::chrono::milliseconds(3 * rank), ttl < 5 ? reply(ttl, ttl, false) : reply(ttl, 0, true));
+      return r;
+    };
+    na.responder = responder;
+    nb.responder = responder;
+    auto config = windowed(12, 5000ms, kDefaultWindow, 30ms);
+    config.in_flight = limit;
+    Outcome a, b;
+    auto ra = start_run(na, config, a);
+    auto rb = start_run(nb, config, b);
+    io.run();
+    for (auto* out : {&a, &b}) {
+      auto& hops = hops_of(*out);
+      ASSERT_EQ(hops.size(), 5u);
+      EXPECT_FALSE(hops[1].ip.has_value());
+      EXPECT_TRUE(hops[4].is_dest);
+      for (int i : {0, 2, 3}) EXPECT_TRUE(hops[static_cast<std::size_t>(i)].ip.has_value());
+    }
+    EXPECT_EQ(limit->in_flight(), 0);
+    EXPECT_EQ(limit->waiting(), 0u);
+  } while (std::next_permutation(order.begin(), order.end()));
+}
+
+TEST(InFlightLimit, CancelledRunGivesBackItsSlotsAndItsPlaceInLine) {
+  boost::asio::io_context io;
+  auto limit = std::make_shared<InFlightLimit>(io, 4, 200ms);
+  Network na(io), nb(io);
+  na.responder = [](int) { return Replies{}; };  // silent: holds its slots
+  nb.responder = [](int ttl) { return path_of(ttl, 3, 5ms); };
+  auto config = windowed(10, 5000ms);
+  config.in_flight = limit;
+  Outcome a, b;
+  auto ra = start_run(na, config, a);
+  auto rb = start_run(nb, config, b);  // queued behind a's four
+  boost::asio::steady_timer later(io, 20ms);
+  later.async_wait([&](const boost::system::error_code&) { ra->cancel(); });
+  io.run();
+  ASSERT_TRUE(a.result.has_value());
+  EXPECT_TRUE(std::holds_alternative<Error>(*a.result));
+  auto& hops = hops_of(b);
+  ASSERT_EQ(hops.size(), 3u);
+  EXPECT_TRUE(hops[2].is_dest);
+  EXPECT_EQ(na.sent.size(), 4u);
+  EXPECT_EQ(limit->in_flight(), 0);
+  EXPECT_EQ(limit->waiting(), 0u);
 }
 
 TEST(ProbePacer, BurstThenRate) {
