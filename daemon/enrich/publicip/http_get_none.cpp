@@ -9,7 +9,7 @@
 namespace ddtr::enrich {
 
 void http_get(boost::asio::io_context& io, const std::string& url, std::chrono::milliseconds /*timeout*/,
-              std::function<void(HttpResult)> done) {
+              std::function<void(HttpResult)> done, const HttpGetOptions& /*options*/) {
   boost::asio::post(io, [url, done = std::move(done)]() {
     done(Error(ErrorCode::Unknown, "cannot fetch " + url + ": this build has no HTTPS client (macOS build)"));
   });
