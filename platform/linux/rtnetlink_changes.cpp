@@ -41,9 +41,13 @@ bool is_default_route(const nlmsghdr* header) {
 
 std::string RtnetlinkChanges::feed(const std::uint8_t* data, std::size_t size) {
   std::string what;
-  int length = static_cast<int>(size);
-  for (const auto* header = reinterpret_cast<const nlmsghdr*>(data); NLMSG_OK(header, length);
-       header = NLMSG_NEXT(header, length)) {
+  // NLMSG_OK/NLMSG_NEXT, spelled out: the macros compare the header's unsigned
+  // length with an int, which clang's -Wsign-compare refuses.
+  std::size_t offset = 0;
+  for (; offset <= size && size - offset >= sizeof(nlmsghdr); offset += NLMSG_ALIGN(
+           reinterpret_cast<const nlmsghdr*>(data + offset)->nlmsg_len)) {
+    const auto* header = reinterpret_cast<const nlmsghdr*>(data + offset);
+    if (header->nlmsg_len < sizeof(nlmsghdr) || header->nlmsg_len > size - offset) break;
     std::string change;
     switch (header->nlmsg_type) {
       case RTM_NEWADDR:
