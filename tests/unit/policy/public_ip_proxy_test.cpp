@@ -19,7 +19,7 @@ std::string error_of(const std::string& json) {
 TEST(PublicIpProxy, AbsentIsTheEnvironment) { EXPECT_EQ(parse_policy_config("{}").public_ip_proxy, ""); }
 
 TEST(PublicIpProxy, ReadsDirectAndHttpProxies) {
-  for (std::string value : {"direct", "http://proxy.example:3128", "proxy.example:3128", "http://u:p%40ss@10.0.0.1:8080/",
+  for (std::string value : {"direct", "http://proxy.example:3128", "proxy.example:3128", "http://u:p%40ss@192.0.2.1:8080/",
                             "http://[2001:db8::1]:3128", "HTTP://proxy"}) {
     EXPECT_EQ(parse_policy_config(R"({"public_ip": {"proxy": ")" + value + R"("}})").public_ip_proxy, value);
   }
