@@ -88,11 +88,6 @@ double unix_seconds(std::chrono::system_clock::time_point at) {
   return std::chrono::duration<double>(at.time_since_epoch()).count();
 }
 
-// public_ip.proxy when the policy sets it, the daemon's proxy environment otherwise.
-ddtr::enrich::ProxySettings public_ip_proxy(const ddtr::policy::PolicyConfig& config) {
-  return ddtr::enrich::ProxySettings::choose(config.public_ip_proxy, [](const char* name) { return std::getenv(name); });
-}
-
 // SIGHUP: a new policy file takes effect whole, or the old one stays
 // (ddtr::http::reload_policy, shared with the Windows service). Then the
 // metrics listener (`metrics_http`, null when off) takes the new tokens and
@@ -107,7 +102,7 @@ kj::Promise<void> reload_on_hangup(kj::UnixEventPort& port, ddtr::policy::Policy
     if (ddtr::http::reload_policy(policy, http, http_file_listen)) {
       counts.policy_loaded(unix_seconds(policy.loaded_at()));
       if (metrics_http) metrics_http->apply(policy.rules()->config().http);
-      engine.set_public_ip_proxy(public_ip_proxy(policy.rules()->config()));
+      engine.set_public_ip_proxy(ddtr::enrich::ProxySettings::choose(policy.rules()->config().public_ip_proxy));
     } else {
       counts.policy_reload_failed();
     }
@@ -186,7 +181,7 @@ int serve(const ddtr::daemon::DaemonOptions& options) {
   {
     ddtr::engine::EngineOptions engine_options;
     if (!options.public_ip_urls.empty()) engine_options.public_ip.urls = options.public_ip_urls;
-    engine_options.public_ip.proxy = public_ip_proxy(policy.rules()->config());
+    engine_options.public_ip.proxy = ddtr::enrich::ProxySettings::choose(policy.rules()->config().public_ip_proxy);
     engine_options.shared_capture = !options.per_trace_capture;
     engine_options.pacing.send_delay = options.send_delay;
     engine_options.pacing.window = options.window;

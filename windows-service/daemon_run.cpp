@@ -80,8 +80,7 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
     auto mailbox = std::make_shared<gateway::KjMailbox>();
     engine::EngineOptions engine_options;
     if (!options.public_ip_urls.empty()) engine_options.public_ip.urls = options.public_ip_urls;
-    engine_options.public_ip.proxy = enrich::ProxySettings::choose(policy.rules()->config().public_ip_proxy,
-                                                                   [](const char* name) { return std::getenv(name); });
+    engine_options.public_ip.proxy = enrich::ProxySettings::choose(policy.rules()->config().public_ip_proxy);
     engine_options.windows_driver_version = options.driver_version;
     engine::Engine engine(std::move(engine_options));
     {
@@ -110,8 +109,7 @@ int run_daemon(const RunOptions& options, ServiceLog& log, const StopSignal& sto
       platform::windows::UniqueHandle wake_owner(wake);
       auto reload = [&policy, http = http_server.get(), &http_plan, &engine] {
         if (http::reload_policy(policy, http, http_plan.file_listen)) {
-          engine.set_public_ip_proxy(enrich::ProxySettings::choose(
-              policy.rules()->config().public_ip_proxy, [](const char* name) { return std::getenv(name); }));
+          engine.set_public_ip_proxy(enrich::ProxySettings::choose(policy.rules()->config().public_ip_proxy));
         }
       };
       std::thread waiter([&stop, wake, &reload_event, &mailbox, &reload, fulfiller = stopped.fulfiller.get()] {

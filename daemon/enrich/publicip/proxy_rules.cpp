@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <cctype>
+#include <cstdlib>
 #include <regex>
 #include <vector>
 
@@ -201,6 +202,10 @@ ProxySettings ProxySettings::from_policy(const std::string& proxy) {
 ProxySettings ProxySettings::choose(const std::string& policy_proxy,
                                     const std::function<const char*(const char*)>& getenv) {
   return policy_proxy.empty() ? from_environment(getenv) : from_policy(policy_proxy);
+}
+
+ProxySettings ProxySettings::choose(const std::string& policy_proxy) {
+  return choose(policy_proxy, [](const char* name) { return std::getenv(name); });
 }
 
 std::optional<ProxyServer> proxy_for(const ProxySettings& settings, const std::string& scheme, const std::string& host,

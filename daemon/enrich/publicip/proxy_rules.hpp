@@ -24,6 +24,8 @@ struct ProxySettings {
   static ProxySettings from_policy(const std::string& proxy);
   // The policy's key when set (not ""), the environment otherwise.
   static ProxySettings choose(const std::string& policy_proxy, const std::function<const char*(const char*)>& getenv);
+  // choose() with this process's environment: what a daemon applies at start and on reload.
+  static ProxySettings choose(const std::string& policy_proxy);
 
   bool operator==(const ProxySettings&) const = default;
 };
