@@ -60,6 +60,9 @@ cpu_ticks() { local s; s=$(<"/proc/$1/stat"); s=${s##*) }; set -- $s; echo $(( $
 # Packets the fake network itself dropped (nfqueue overflows, discards, softnet):
 # losses that are the harness's, not the tool's.
 harness_drops() { "$fakenet" stats 2>/dev/null | awk '{ s += $3 } END { print s + 0 }'; }
+# Busy CPU ticks of the whole machine (every core: user, nice, system, irq, softirq, steal).
+machine_ticks() { local _c u n sy _i _w irq sirq st _rest; read -r _c u n sy _i _w irq sirq st _rest </proc/stat; echo $(( u + n + sy + irq + sirq + st )); }
+nfq_ticks() { local p; p=$(cat "$FAKENET_STATE/pids/nfqdelay.pid" 2>/dev/null) && [[ -e /proc/$p/stat ]] && cpu_ticks "$p" || echo 0; }
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 # A capture in the client namespace while a row runs: the wire's RTT of every probe.
 capture_start() {
@@ -99,8 +102,10 @@ ours() {  # ours LABEL [DAEMON FLAGS...]
   fi
   cpu0=$(cpu_ticks "$daemon_pid")
   drops0=$(harness_drops)
+  local m0 q0 c0
+  m0=$(machine_ticks) q0=$(nfq_ticks) c0=$(cpu_ticks "$capture_pid")
   t0=$(date +%s%N)
-  ip netns exec "$ns" setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all bash -c '
+  /usr/bin/time -f '%U %S' -o "$work/clients-$label.time" ip netns exec "$ns" setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all bash -c '
     client=$1 sock=$2 out=$3 targets=$4 clients=$5
     mapfile -t dst <"$targets"
     per=$(( (${#dst[@]} + clients - 1) / clients ))
@@ -112,6 +117,7 @@ ours() {  # ours LABEL [DAEMON FLAGS...]
     done; wait' _ "$work/datadog-traceroute" "$sock" "$out" "$work/targets.txt" "$clients"
   t1=$(date +%s%N)
   cpu1=$(cpu_ticks "$daemon_pid")
+  machine_cpu="$(( $(machine_ticks) - m0 )) $(( $(nfq_ticks) - q0 )) $(( $(cpu_ticks "$capture_pid") - c0 )) $(awk '{ printf "%d", ($1 + $2) * '"$ticks"' }' "$work/clients-$label.time")"
   peak_kb=$(status_kb "$daemon_pid" VmHWM)
   if [[ -n $perf_pid ]]; then
     kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
@@ -136,9 +142,10 @@ ours() {  # ours LABEL [DAEMON FLAGS...]
 }
 
 row() {  # row LABEL WALL_MS CPU_TICKS PEAK_KB "IDLE_KB / AFTER_KB" FAILED VERDICT_JSON HARNESS_DROPS
-  python3 - "$@" "$ticks" "$traces" "${BENCH_JSON:-}" <<'PY'
+  python3 - "$@" "$ticks" "$traces" "${BENCH_JSON:-}" "$machine_cpu" "$(nproc)" <<'PY'
 import json, sys
-label, wall, cpu, peak, idle, failed, verdict, drops, ticks, traces, out = sys.argv[1:]
+label, wall, cpu, peak, idle, failed, verdict, drops, ticks, traces, out, machine, cores = sys.argv[1:]
+m_busy, m_nfq, m_cap, m_clients = (int(x) / int(ticks) for x in machine.split())
 v = json.loads(verdict)
 cpu_s = int(cpu) / int(ticks)
 wall, single = (int(x) for x in wall.split("/"))
@@ -147,13 +154,17 @@ if out:
         f.write(json.dumps(dict(v, bench="concurrent", label=label, wall_s=wall / 1000, single_s=single / 1000, cpu_s=cpu_s,
                                 cpu_ms_per_trace=cpu_s * 1000 / int(traces), peak_kb=int(peak),
                                 idle_kb=[int(k) for k in idle.split(" / ")] if idle else None,
-                                client_errors=failed, harness_drops=int(drops))) + "\n")
+                                client_errors=failed, harness_drops=int(drops), machine_cpu_s=m_busy,
+                                fake_net_cpu_s=m_nfq, capture_cpu_s=m_cap,
+                                clients_cpu_s=m_clients if label.startswith("ours") else None)) + "\n")
 idle = " / ".join(f"{int(k) / 1024:.1f}" for k in idle.split(" / ")) if idle else "-"
 print(f"| {label} | {wall / 1000:.2f} | {single / 1000:.2f} ({wall / single:.1f}x) | {cpu_s:.2f} | {cpu_s * 1000 / int(traces):.2f} | {int(peak) / 1024:.1f} "
       f"| {idle} | {v['correct']}/{v['traces']} | {failed} | {v['wrong_hops']} | {v['lost_hops']} "
       f"| {v['rtt_err_ms_median']} / {v['rtt_err_ms_p95']} | {v.get('tool_vs_wire_ms_median')} / "
       f"{v.get('tool_vs_wire_ms_p95')} / {v.get('tool_vs_wire_ms_max')} | {v.get('wire_err_ms_median')} / "
-      f"{v.get('wire_err_ms_p95')} | {v.get('probes_per_trace')} | {drops} |")
+      f"{v.get('wire_err_ms_p95')} | {v.get('probes_per_trace')} | {drops} "
+      f"| {m_busy:.2f} ({100 * m_busy / (int(cores) * wall / 1000):.0f} %) / {m_nfq:.2f} / {m_cap:.2f} / "
+      f"{f'{m_clients:.2f}' if label.startswith('ours') else '-'} |")
 PY
 }
 
@@ -165,10 +176,13 @@ theirs() {  # one scamper process, every target at once (-w 0), at its highest r
   scamper_single_ms=$(( (t1 - t0) / 1000000 ))
   capture_start "$work/scamper.pcap"
   drops0=$(harness_drops)
+  local m0 q0 c0
+  m0=$(machine_ticks) q0=$(nfq_ticks) c0=$(cpu_ticks "$capture_pid")
   t0=$(date +%s%N)
   res=$( { ip netns exec "$ns" /usr/bin/time -f '%U %S %M' scamper -O json -o "$work/scamper.json" -p 10000 -w 0 \
              -c "trace -P icmp-paris -q 1 -w 1 -m 15" -f "$work/targets.txt" 2>&1 >/dev/null; } | tail -1)
   t1=$(date +%s%N)
+  machine_cpu="$(( $(machine_ticks) - m0 )) $(( $(nfq_ticks) - q0 )) $(( $(cpu_ticks "$capture_pid") - c0 )) 0"
   capture_stop
   read -r user sys maxkb <<<"$res"
   local cpu
@@ -188,8 +202,8 @@ theirs() {  # one scamper process, every target at once (-w 0), at its highest r
   echo "error; wire error = |wire RTT - 2 x TTL x $delay ms|: the fake network's (user-space NFQUEUE delay), which no tool controls."
   echo "Idle RSS: the daemon's VmRSS 0.5 s after start / 1 s after the last trace."
   echo
-  echo "| daemon | wall s | one trace alone s (ratio) | daemon CPU s | CPU ms/trace | peak RSS MiB | idle RSS MiB before / after | correct traces | client errors | wrong hops | lost hops | RTT error ms median / p95 | tool vs wire ms median / p95 / max | wire error ms median / p95 | probes sent per trace | harness drops |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| daemon | wall s | one trace alone s (ratio) | daemon CPU s | CPU ms/trace | peak RSS MiB | idle RSS MiB before / after | correct traces | client errors | wrong hops | lost hops | RTT error ms median / p95 | tool vs wire ms median / p95 / max | wire error ms median / p95 | probes sent per trace | harness drops | CPU s during the run: machine (busy % of all cores) / fake network (nfqdelay) / capture (tcpdump) / client processes |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   ours default
   [[ -n ${SEND_DELAY:-} ]] && ours "--send-delay $SEND_DELAY" --send-delay "$SEND_DELAY"
   [[ -n ${PER_TRACE:-} ]] && ours "--per-trace-capture" --per-trace-capture

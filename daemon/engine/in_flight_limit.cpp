@@ -1,11 +1,18 @@
 #include "daemon/engine/in_flight_limit.hpp"
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
+#include <limits>
 
 namespace ddtr::engine {
 
 InFlightLimit::InFlightLimit(boost::asio::io_context& io, int limit, std::chrono::milliseconds lease)
     : io_(io), limit_(limit), lease_(lease), lease_timer_(io) {}
+
+int InFlightLimit::fair_share() const {
+  if (limit_ <= 0) return std::numeric_limits<int>::max();
+  return std::max(kMinFairShare, limit_ / std::max(1, members_));
+}
 
 std::optional<InFlightLimit::Lease> InFlightLimit::try_take(int ttl) {
   if (limit_ > 0) {

@@ -77,6 +77,7 @@ void ParallelRun::start_probing() {
     finish(e);
     return;
   }
+  if (config_.in_flight) share_ = InFlightLimit::Member(config_.in_flight);
   pump();
 }
 
@@ -84,7 +85,26 @@ void ParallelRun::cancel() { finish(Error(ErrorCode::Timeout, "context canceled"
 
 bool ParallelRun::may_send() const {
   if (finished_ || dest_ttl_ || next_ttl_ > config_.max_ttl) return false;
-  return config_.send_delay.has_value() || in_flight_ < config_.window;
+  if (config_.send_delay) return true;
+  int window = config_.window;
+  if (config_.in_flight) window = std::min(window, config_.in_flight->fair_share());
+  if (in_flight_ < window) return true;
+  return holding(Clock::now()) < window;
+}
+
+// A probe unanswered after the adaptive wait's floor is likely a silent hop:
+// it keeps waiting for its answer (until its own deadline), but no longer holds
+// a place in the window, as its daemon-wide slot is a lease of the same length.
+// So a window of one still passes a silent router after the floor.
+int ParallelRun::holding(Clock::time_point now) const {
+  int n = 0;
+  for (int ttl = next_ttl_ - 1; ttl >= config_.min_ttl; --ttl) {
+    const Slot& s = slot(ttl);
+    if (!s.sent() || s.resolved()) continue;
+    if (now - s.sent_steady >= config_.wait.floor) break;  // older ones were sent earlier still
+    ++n;
+  }
+  return n;
 }
 
 void ParallelRun::pump() {
@@ -284,6 +304,17 @@ void ParallelRun::arm_deadline_timer() {
   // later, and a timer that fires early just finds nothing due and re-arms.
   // Each re-arm of the loop's earliest timer costs a timerfd_settime() per
   // probe answered, which 1000 concurrent traces pay a thousand times over.
+  // The window is full of probes that may be silent hops: wake when the oldest
+  // of them stops holding its place (see holding()).
+  if (!finished_ && !dest_ttl_ && next_ttl_ <= config_.max_ttl && !config_.send_delay && in_flight_ > 0) {
+    for (int ttl = config_.min_ttl; ttl < next_ttl_; ++ttl) {
+      const Slot& s = slot(ttl);
+      if (!s.sent() || s.resolved()) continue;
+      auto release = s.sent_steady + config_.wait.floor;
+      if (release > Clock::now() && (!earliest || release < *earliest)) earliest = release;
+      break;
+    }
+  }
   if (!earliest || (deadline_armed_ && *deadline_armed_ <= *earliest)) return;
   deadline_armed_ = earliest;
   deadline_timer_.expires_at(*earliest);
@@ -340,6 +371,7 @@ void ParallelRun::finish(std::optional<Error> error) {
   send_timer_.cancel();
   deadline_timer_.cancel();
   release_send_slot();
+  share_.reset();
   for (auto& s : slots_) {
     if (s.lease) config_.in_flight->give_back(*std::exchange(s.lease, std::nullopt));
   }

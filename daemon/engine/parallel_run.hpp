@@ -18,7 +18,8 @@
 // for its router's answer as a silent TTL would (the adaptive wait).
 // Across runs: with an InFlightLimit, each send also needs one of the
 // daemon's slots (held until the probe resolves); at the cap the lowest
-// waiting TTL of any run goes first (see in_flight_limit.hpp).
+// waiting TTL of any run goes first, and the window is never more than the
+// run's fair share of the cap (see in_flight_limit.hpp).
 //
 // Waiting: each probe waits at most `timeout` from its send. With the adaptive
 // wait on (traceroute's -w MAX,HERE,NEAR), once a higher TTL has answered, a
@@ -120,6 +121,8 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   // Sends what the pacing allows now, and schedules the rest.
   void pump();
   bool may_send() const;
+  // Unresolved probes sent less than the adaptive floor ago.
+  int holding(Clock::time_point now) const;
   void send_one();
   // Takes a daemon-wide slot for the next send, or queues for one; false: wait.
   bool take_send_slot();
@@ -162,6 +165,7 @@ class ParallelRun : public std::enable_shared_from_this<ParallelRun> {
   bool budget_granted_ = false;  // the next send already has its turn
   std::optional<InFlightLimit::Lease> next_lease_;  // the next send's daemon-wide slot
   std::optional<InFlightLimit::Ticket> slot_ticket_;  // queued for a slot
+  InFlightLimit::Member share_;  // counted among the runs sharing the cap while probing
   int sent_ok_ = 0;
   std::optional<Error> first_refusal_;
   std::optional<int> dest_ttl_;   // the lower of the two below

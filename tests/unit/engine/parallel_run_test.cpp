@@ -12,6 +12,7 @@
 #include <deque>
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <map>
 
 #include "daemon/engine/parallel_run.hpp"
@@ -44,6 +45,7 @@ struct Network {
   // ttl -> replies to deliver after a delay.
   std::function<std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>>(int)> responder;
   std::vector<int> sent;
+  int delivered = 0;  // replies handed to the source so far
   std::vector<std::chrono::steady_clock::time_point> sent_times;
   std::map<int, int> refuse;  // ttl -> errno its send fails with
   // Added to the receive stamps: the realtime clock stepped after the sends.
@@ -51,6 +53,7 @@ struct Network {
   std::vector<std::unique_ptr<boost::asio::steady_timer>> timers;
 
   void deliver(std::vector<std::uint8_t> reply) {
+    ++delivered;
     queue.push_back(std::move(reply));
     if (waiter) boost::asio::post(io, [w = std::exchange(waiter, nullptr)] { w({}); });
   }
@@ -642,6 +645,70 @@ TEST(InFlightLimit, CancelledRunGivesBackItsSlotsAndItsPlaceInLine) {
   EXPECT_EQ(na.sent.size(), 4u);
   EXPECT_EQ(limit->in_flight(), 0);
   EXPECT_EQ(limit->waiting(), 0u);
+}
+
+TEST(FairShare, IsTheCapSharedAmongRunningTraces) {
+  boost::asio::io_context io;
+  auto limit = std::make_shared<InFlightLimit>(io, 1024);
+  EXPECT_EQ(limit->fair_share(), 1024);
+  std::vector<InFlightLimit::Member> members;
+  for (int i = 0; i < 100; ++i) members.emplace_back(limit);
+  EXPECT_EQ(limit->fair_share(), 10);
+  for (int i = 0; i < 900; ++i) members.emplace_back(limit);
+  EXPECT_EQ(limit->fair_share(), 1);
+  for (int i = 0; i < 1000; ++i) members.emplace_back(limit);
+  EXPECT_EQ(limit->fair_share(), kMinFairShare);  // never zero
+  InFlightLimit::Member moved = std::move(members.back());
+  members.pop_back();
+  EXPECT_EQ(limit->members(), 2000);  // a move hands the claim on
+  members.clear();
+  EXPECT_EQ(limit->members(), 1);
+  moved.reset();
+  moved.reset();  // twice: harmless
+  EXPECT_EQ(limit->members(), 0);
+  EXPECT_EQ(InFlightLimit(io, 0).fair_share(), std::numeric_limits<int>::max());  // no cap: no share
+}
+
+TEST(FairShare, ContendedRunProbesOneTtlAtATimeAndNothingPastItsDestination) {
+  boost::asio::io_context io;
+  auto limit = std::make_shared<InFlightLimit>(io, 4, 200ms);
+  std::vector<InFlightLimit::Member> others(3);  // three other traces running: a share of one
+  for (auto& m : others) m = InFlightLimit::Member(limit);
+  Network net(io);
+  int most_in_flight = 0;
+  net.responder = [&net, &most_in_flight](int ttl) {
+    most_in_flight = std::max(most_in_flight, static_cast<int>(net.sent.size()) - net.delivered);
+    return path_of(ttl, 5, 3ms);
+  };
+  auto config = windowed(12, 5000ms);
+  config.in_flight = limit;
+  auto out = run(net, config);
+  auto& hops = hops_of(out);
+  ASSERT_EQ(hops.size(), 5u);
+  for (auto& h : hops) EXPECT_TRUE(h.ip.has_value());
+  EXPECT_EQ(net.sent, (std::vector<int>{1, 2, 3, 4, 5}));  // alone it would send 12 at once
+  EXPECT_EQ(most_in_flight, 1);
+  EXPECT_EQ(limit->members(), 3);  // the run's own claim ended with it
+}
+
+TEST(FairShare, WindowOfOnePassesASilentHopAfterTheFloor) {
+  boost::asio::io_context io;
+  auto limit = std::make_shared<InFlightLimit>(io, 2, 200ms);
+  InFlightLimit::Member other(limit);
+  Network net(io);
+  net.responder = [](int ttl) { return ttl == 2 ? Replies{} : path_of(ttl, 4, 3ms); };
+  auto config = windowed(12, 5000ms, kDefaultWindow, 30ms);
+  config.in_flight = limit;
+  auto out = run(net, config);
+  auto& hops = hops_of(out);
+  ASSERT_EQ(hops.size(), 4u);
+  EXPECT_FALSE(hops[1].ip.has_value());  // lost, shown as lost
+  for (int i : {0, 2, 3}) EXPECT_TRUE(hops[static_cast<std::size_t>(i)].ip.has_value());
+  EXPECT_TRUE(hops[3].is_dest);
+  EXPECT_EQ(net.sent, (std::vector<int>{1, 2, 3, 4}));
+  // TTL 3 left once TTL 2 stopped holding the window (the floor), not at its
+  // 5 s timeout; TTL 2 was then given up on by the adaptive wait.
+  EXPECT_LT(out.took, 2500ms);
 }
 
 TEST(ProbePacer, BurstThenRate) {
