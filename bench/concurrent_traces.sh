@@ -56,6 +56,9 @@ cat >"$work/daemon.json" <<JSON
 }
 JSON
 ticks=$(getconf CLK_TCK)
+# Nanoseconds a process's threads (alive now) have run: the scheduler's own
+# account, not the 10 ms ticks of /proc/PID/stat.
+cpu_ns() { local t sum=0 ns _; for t in /proc/"$1"/task/*/schedstat; do read -r ns _ <"$t" && sum=$(( sum + ns )); done; echo "$sum"; }
 cpu_ticks() { local s; s=$(<"/proc/$1/stat"); s=${s##*) }; set -- $s; echo $(( ${12} + ${13} )); }
 # Packets the fake network itself dropped (nfqueue overflows, discards, softnet):
 # losses that are the harness's, not the tool's.
@@ -100,7 +103,7 @@ ours() {  # ours LABEL [DAEMON FLAGS...]
     perf_pid=$!
     sleep 0.5
   fi
-  cpu0=$(cpu_ticks "$daemon_pid")
+  cpu0=$(cpu_ns "$daemon_pid")
   drops0=$(harness_drops)
   local m0 q0 c0
   m0=$(machine_ticks) q0=$(nfq_ticks) c0=$(cpu_ticks "$capture_pid")
@@ -116,7 +119,7 @@ ours() {  # ours LABEL [DAEMON FLAGS...]
         >"$out/$c.jsonl" 2>"$out/$c.err" &
     done; wait' _ "$work/datadog-traceroute" "$sock" "$out" "$work/targets.txt" "$clients"
   t1=$(date +%s%N)
-  cpu1=$(cpu_ticks "$daemon_pid")
+  cpu1=$(cpu_ns "$daemon_pid")
   machine_cpu="$(( $(machine_ticks) - m0 )) $(( $(nfq_ticks) - q0 )) $(( $(cpu_ticks "$capture_pid") - c0 )) $(awk '{ printf "%d", ($1 + $2) * '"$ticks"' }' "$work/clients-$label.time")"
   peak_kb=$(status_kb "$daemon_pid" VmHWM)
   if [[ -n $perf_pid ]]; then
@@ -137,17 +140,17 @@ ours() {  # ours LABEL [DAEMON FLAGS...]
   local failed verdict
   failed=$(find "$out" -name "*.err" -size +0 | wc -l)
   verdict=$(python3 "$root/bench/judge_traces.py" "$topology" "$delay" ours "$out"/*.jsonl --pcap "$work/$label.pcap")
-  row "ours: $label" "$(( (t1 - t0) / 1000000 ))/$single_ms" "$(( cpu1 - cpu0 ))" "$peak_kb" "$idle_kb / $after_kb" "$failed" \
+  row "ours: $label" "$(( (t1 - t0) / 1000000 ))/$single_ms" "$(( (cpu1 - cpu0) / 1000 ))" "$peak_kb" "$idle_kb / $after_kb" "$failed" \
     "$verdict" "$(( $(harness_drops) - drops0 ))"
 }
 
-row() {  # row LABEL WALL_MS CPU_TICKS PEAK_KB "IDLE_KB / AFTER_KB" FAILED VERDICT_JSON HARNESS_DROPS
+row() {  # row LABEL WALL_MS CPU_US PEAK_KB "IDLE_KB / AFTER_KB" FAILED VERDICT_JSON HARNESS_DROPS
   python3 - "$@" "$ticks" "$traces" "${BENCH_JSON:-}" "$machine_cpu" "$(nproc)" <<'PY'
 import json, sys
 label, wall, cpu, peak, idle, failed, verdict, drops, ticks, traces, out, machine, cores = sys.argv[1:]
+cpu_s = int(cpu) / 1e6  # microseconds
 m_busy, m_nfq, m_cap, m_clients = (int(x) / int(ticks) for x in machine.split())
 v = json.loads(verdict)
-cpu_s = int(cpu) / int(ticks)
 wall, single = (int(x) for x in wall.split("/"))
 if out:
     with open(out, "a") as f:
@@ -158,7 +161,7 @@ if out:
                                 fake_net_cpu_s=m_nfq, capture_cpu_s=m_cap,
                                 clients_cpu_s=m_clients if label.startswith("ours") else None)) + "\n")
 idle = " / ".join(f"{int(k) / 1024:.1f}" for k in idle.split(" / ")) if idle else "-"
-print(f"| {label} | {wall / 1000:.2f} | {single / 1000:.2f} ({wall / single:.1f}x) | {cpu_s:.2f} | {cpu_s * 1000 / int(traces):.2f} | {int(peak) / 1024:.1f} "
+print(f"| {label} | {wall / 1000:.2f} | {single / 1000:.2f} ({wall / single:.1f}x) | {cpu_s:.3f} | {cpu_s * 1000 / int(traces):.3f} | {int(peak) / 1024:.1f} "
       f"| {idle} | {v['correct']}/{v['traces']} | {failed} | {v['wrong_hops']} | {v['lost_hops']} "
       f"| {v['rtt_err_ms_median']} / {v['rtt_err_ms_p95']} | {v.get('tool_vs_wire_ms_median')} / "
       f"{v.get('tool_vs_wire_ms_p95')} / {v.get('tool_vs_wire_ms_max')} | {v.get('wire_err_ms_median')} / "
@@ -179,14 +182,16 @@ theirs() {  # one scamper process, every target at once (-w 0), at its highest r
   local m0 q0 c0
   m0=$(machine_ticks) q0=$(nfq_ticks) c0=$(cpu_ticks "$capture_pid")
   t0=$(date +%s%N)
-  res=$( { ip netns exec "$ns" /usr/bin/time -f '%U %S %M' scamper -O json -o "$work/scamper.json" -p 10000 -w 0 \
+  # CPU from perf's task-clock (the scheduler's account, as cpu_ns for ours; it
+  # includes ip and time, which exec or wait); peak RSS from time.
+  res=$( { perf stat -x, -e task-clock -o "$work/scamper.cpu" ip netns exec "$ns" /usr/bin/time -f '%M' \
+             scamper -O json -o "$work/scamper.json" -p 10000 -w 0 \
              -c "trace -P icmp-paris -q 1 -w 1 -m 15" -f "$work/targets.txt" 2>&1 >/dev/null; } | tail -1)
   t1=$(date +%s%N)
   machine_cpu="$(( $(machine_ticks) - m0 )) $(( $(nfq_ticks) - q0 )) $(( $(cpu_ticks "$capture_pid") - c0 )) 0"
   capture_stop
-  read -r user sys maxkb <<<"$res"
-  local cpu
-  cpu=$(python3 -c "print(round(($user + $sys) * $ticks))")
+  local maxkb=$res cpu
+  cpu=$(awk -F, '$3 == "task-clock" { printf "%d", $1 * 1000 }' "$work/scamper.cpu")  # msec -> us
   row "scamper (one process, trace -P icmp-paris -q 1 -w 1)" "$(( (t1 - t0) / 1000000 ))/$scamper_single_ms" "$cpu" "$maxkb" "" "-" \
     "$(python3 "$root/bench/judge_traces.py" "$topology" "$delay" scamper "$work/scamper.json" --pcap "$work/scamper.pcap")" \
     "$(( $(harness_drops) - drops0 ))"

@@ -11,6 +11,10 @@ namespace {
 // of queue): the engine drains the socket between other work, and a reply
 // dropped here is a hop reported lost.
 constexpr int kCaptureQueueBytes = 8 << 20;
+// Replies are ICMP errors quoting a probe's headers, echo replies, SYN-ACKs
+// and RSTs: far below 1500 bytes, the engine's read size.
+constexpr std::size_t kBatchPackets = 32;
+constexpr std::size_t kBatchSnapBytes = 1500;
 
 }  // namespace
 
@@ -20,6 +24,7 @@ std::unique_ptr<PacketSource> open_reply_capture(boost::asio::io_context& io) {
   // SOCK_DGRAM AF_PACKET sees both families, so one socket serves both.
   auto source = std::make_unique<linux_::AfPacketSource>(io);
   source->set_receive_buffer(kCaptureQueueBytes);
+  source->enable_batching(kBatchPackets, kBatchSnapBytes);
   source->install_program(linux_::build_reply_capture_program());
   return source;
 }
