@@ -171,8 +171,8 @@ print(f"| {label} | {wall / 1000:.2f} | {single / 1000:.2f} ({wall / single:.1f}
 PY
 }
 
-theirs() {  # one scamper process, every target at once (-w 0), at its highest rate (-p 10000 packets/s)
-  local t0 t1 res drops0
+theirs() {  # [LABEL SUFFIX]: one scamper process, every target at once (-w 0), at its highest rate (-p 10000 packets/s)
+  local t0 t1 res drops0 suffix=${1:-}
   t0=$(date +%s%N)
   ip netns exec "$ns" scamper -O json -o /dev/null -c "trace -P icmp-paris -q 1 -w 1 -m 15" -i 203.0.113.251 2>/dev/null || true
   t1=$(date +%s%N)
@@ -192,7 +192,7 @@ theirs() {  # one scamper process, every target at once (-w 0), at its highest r
   capture_stop
   local maxkb=$res cpu
   cpu=$(awk -F, '$3 == "task-clock" { printf "%d", $1 * 1000 }' "$work/scamper.cpu")  # msec -> us
-  row "scamper (one process, trace -P icmp-paris -q 1 -w 1)" "$(( (t1 - t0) / 1000000 ))/$scamper_single_ms" "$cpu" "$maxkb" "" "-" \
+  row "scamper (one process, trace -P icmp-paris -q 1 -w 1)$suffix" "$(( (t1 - t0) / 1000000 ))/$scamper_single_ms" "$cpu" "$maxkb" "" "-" \
     "$(python3 "$root/bench/judge_traces.py" "$topology" "$delay" scamper "$work/scamper.json" --pcap "$work/scamper.pcap")" \
     "$(( $(harness_drops) - drops0 ))"
 }
@@ -210,11 +210,14 @@ theirs() {  # one scamper process, every target at once (-w 0), at its highest r
   echo "| daemon | wall s | one trace alone s (ratio) | daemon CPU s | CPU ms/trace | peak RSS MiB | idle RSS MiB before / after | correct traces | client errors | wrong hops | lost hops | RTT error ms median / p95 | tool vs wire ms median / p95 / max | wire error ms median / p95 | probes sent per trace | harness drops | CPU s during the run: machine (busy % of all cores) / fake network (nfqdelay) / capture (tcpdump) / client processes |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   ours default
+  # REPEAT=N: the default row and scamper N times, interleaved (the report
+  # compares their medians: one 1000-trace run is ~0.2 s of CPU on a shared machine).
+  for (( rep = 2; rep <= ${REPEAT:-1}; rep++ )); do theirs ", run $(( rep - 1 ))"; ours "default, run $rep"; done
   [[ -n ${SEND_DELAY:-} ]] && ours "--send-delay $SEND_DELAY" --send-delay "$SEND_DELAY"
   [[ -n ${PER_TRACE:-} ]] && ours "--per-trace-capture" --per-trace-capture
   # shellcheck disable=SC2086  # ROW_FLAGS: one row per "|"-separated set of daemon flags
   if [[ -n ${ROW_FLAGS:-} ]]; then IFS='|' read -ra sets <<<"$ROW_FLAGS"; for f in "${sets[@]}"; do ours "$f" $f; done; fi
-  theirs
+  theirs "$( (( ${REPEAT:-1} > 1 )) && echo ", run ${REPEAT}")"
 } | tee "$work/table.md"
 mkdir -p "$root/bench/results"
 [[ -n ${NO_RESULTS:-} ]] || cp "$work/table.md" "$root/bench/results/concurrent_traces_$traces.md"

@@ -5,8 +5,9 @@
 #   1. one trace per protocol beside traceroute, scamper and mtr (one_trace_fakenet.sh):
 #      9 hops at 5 ms/link plain, a silent router, 1 % loss per link, a 20-hop path,
 #   2. TRACES concurrent traces from 50 batch clients beside one scamper
-#      process, the daemon profiled with perf (concurrent_traces.sh); also
-#      without the daemon-wide cap on probes in flight (--max-in-flight 0),
+#      process, three times each, interleaved (CPU and wall judged on medians),
+#      the daemon profiled with perf (concurrent_traces.sh); also with a
+#      doubled cap on probes in flight and without it (--max-in-flight 2048, 0),
 #   3. the RPC overhead (rpc_latency, as nobody) and the idle daemon's RSS,
 # and writes bench/results/defaults_<date>.md: the tables and every target's verdict.
 #   sudo bench/run_all.sh [ROUNDS [TRACES]]      (defaults 3, 1000)
@@ -42,7 +43,7 @@ export BENCH_JSON=$work/rows.jsonl
 echo "== 1/3 one trace per protocol ($rounds rounds)" >&2
 BENCH_DIR=${KEEP_DIR:+$KEEP_DIR/one} "$root/bench/one_trace_fakenet.sh" "$rounds" >"$work/one.md"
 echo "== 2/3 $traces concurrent traces" >&2
-SEND_DELAY=50ms ROW_FLAGS="--max-in-flight 0" PROFILE=$work/profile.txt NO_RESULTS=1 BENCH_DIR=${KEEP_DIR:+$KEEP_DIR/concurrent} \
+SEND_DELAY=50ms ROW_FLAGS="--max-in-flight 2048|--max-in-flight 0" REPEAT=3 PROFILE=$work/profile.txt NO_RESULTS=1 BENCH_DIR=${KEEP_DIR:+$KEEP_DIR/concurrent} \
   "$root/bench/concurrent_traces.sh" "$traces" 50 5 >"$work/concurrent.md"
 
 echo "== 3/3 RPC overhead and idle RSS" >&2
