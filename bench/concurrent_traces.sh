@@ -10,8 +10,9 @@
 #   bench/concurrent_traces.sh [TRACES [CLIENTS [DELAY_MS]]]   (root; builds Release first)
 # Env: SEND_DELAY=D adds a row with the daemon at --send-delay D; PER_TRACE=1 a
 # row with --per-trace-capture; ROW_FLAGS="FLAGS|FLAGS..." a row per set of
-# daemon flags (e.g. "--no-adaptive-wait|--max-in-flight 0"); PROFILE=FILE records the default daemon with
-# perf (perf report's top symbols go to FILE); BENCH_DIR=dir keeps the outputs.
+# daemon flags (e.g. "--no-adaptive-wait|--max-in-flight 0"); REPEAT=N the default row and scamper N
+# times, interleaved; PROFILE=FILE an extra default row recorded with perf (perf report's top symbols go
+# to FILE); BENCH_DIR=dir keeps the outputs.
 # Writes a markdown table to stdout and bench/results/concurrent_traces_TRACES.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -98,7 +99,7 @@ ours() {  # ours LABEL [DAEMON FLAGS...]
   done
   single_ms=$(printf '%s\n' "${single[@]}" | sort -n | sed -n 2p)
   capture_start "$work/$label.pcap"
-  if [[ -n ${PROFILE:-} && $label == default ]]; then
+  if [[ -n ${PROFILE:-} && $label == "default, profiled" ]]; then
     perf record -F 1999 -g -o "$work/perf.data" -p "$daemon_pid" 2>"$work/perf.log" &
     perf_pid=$!
     sleep 0.5
@@ -218,6 +219,8 @@ theirs() {  # [LABEL SUFFIX]: one scamper process, every target at once (-w 0), 
   # shellcheck disable=SC2086  # ROW_FLAGS: one row per "|"-separated set of daemon flags
   if [[ -n ${ROW_FLAGS:-} ]]; then IFS='|' read -ra sets <<<"$ROW_FLAGS"; for f in "${sets[@]}"; do ours "$f" $f; done; fi
   theirs "$( (( ${REPEAT:-1} > 1 )) && echo ", run ${REPEAT}")"
+  # Profiled apart: perf's sampling costs the daemon CPU of its own.
+  [[ -n ${PROFILE:-} ]] && ours "default, profiled"
 } | tee "$work/table.md"
 mkdir -p "$root/bench/results"
 [[ -n ${NO_RESULTS:-} ]] || cp "$work/table.md" "$root/bench/results/concurrent_traces_$traces.md"

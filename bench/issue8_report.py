@@ -102,7 +102,7 @@ def main():
                 f"the fake network sets the pace: {probes} probes per trace x {ours['traces']} traces crossed it at "
                 f"{rate / 1000:.1f}k probes/s, with {ours.get('machine_cpu_s', 0):.2f} s of the machine's CPU busy "
                 f"({ours.get('fake_net_cpu_s', 0):.2f} s of it the NFQUEUE delay helper, "
-                f"{ours.get('clients_cpu_s') or 0:.2f} s the {ours['traces']} traces' client processes); "
+                f"{ours.get('clients_cpu_s') or 0:.2f} s the client processes); "
                 f"{1.5 * single:.2f} s would take {probes * ours['traces'] / (1.5 * single) / 1000:.0f}k probes/s. "
                 + (f"More probes in flight only queue there (its delay error, median: default "
                    f"{ours.get('wire_err_ms_median')} ms; " + "; ".join(

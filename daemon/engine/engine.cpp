@@ -71,7 +71,8 @@ Engine::TraceId Engine::start_trace(TraceParams params, TraceObserver observer, 
     };
     auto gate = (budget.per_principal > 0 || budget.global > 0) ? budgets_->gate(budget) : nullptr;
     auto job = std::make_shared<TraceJob>(EngineContext{io_, ids_, demux_, run_ids_, reverse_dns_, public_ip_, pacing_,
-                                                        std::move(gate), windows_driver_version_, &resolver_},
+                                                        std::move(gate), windows_driver_version_, &resolver_,
+                                                        &sources_},
                                           std::move(params), std::move(observer));
     jobs_.emplace(id, job);
     job->start();

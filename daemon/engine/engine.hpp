@@ -19,6 +19,7 @@
 #include "daemon/engine/trace_job.hpp"
 #include "platform/network_change.hpp"
 #include "shared/result/run_id.hpp"
+#include "platform/local_address.hpp"
 
 namespace ddtr::engine {
 
@@ -83,6 +84,7 @@ class Engine {
   enrich::PublicIp public_ip_;      // engine thread only
   std::unique_ptr<platform::NetworkChangeWatcher> network_watch_;  // fires on the engine thread
   TargetResolver resolver_;         // engine thread only (after construction); outlives jobs_
+  platform::SourceAddressFinder sources_;  // engine thread only; outlives jobs_
   std::unordered_map<TraceId, std::shared_ptr<TraceJob>> jobs_;  // engine thread only
   std::atomic<TraceId> next_id_{1};
   std::thread thread_;

@@ -23,10 +23,11 @@ std::shared_ptr<ProbeChannel> packet_channel(boost::asio::io_context& io, const 
 
 PreparedRun prepare_icmp(boost::asio::io_context& io, const TraceParams& params, const platform::CaptureChoice& capture,
                          const Endpoint& target, int min_ttl,
-                         IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
+                         IdAllocator& ids, platform::SourceAddressFinder& sources,
+                         const std::shared_ptr<ReplyDemux>& demux) {
   // As upstream: the source is the local side of a UDP dial to target:80 (its
   // port is reported, meaningless), the destination port is 0.
-  Endpoint local = platform::local_endpoint_for(Endpoint{target.address, 80});
+  Endpoint local = sources.local_endpoint_for(Endpoint{target.address, 80});
   auto lease = ids.lease();
   if (!lease) throw Error(ErrorCode::Unknown, "no free ICMP echo identifier: too many traces at once");
   PreparedRun run;
@@ -62,9 +63,10 @@ PreparedRun prepare_udp(boost::asio::io_context& io, const TraceParams& params, 
 
 PreparedRun prepare_tcp_syn(boost::asio::io_context& io, const TraceParams& params, const platform::CaptureChoice& capture,
                          const Endpoint& target,
-                            int min_ttl, IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
+                            int min_ttl, IdAllocator& ids, platform::SourceAddressFinder& sources,
+                            const std::shared_ptr<ReplyDemux>& demux) {
   // As upstream: the local address of a UDP dial, then a port held for the run.
-  Endpoint dial = platform::local_endpoint_for(target);
+  Endpoint dial = sources.local_endpoint_for(target);
   std::shared_ptr<platform::PortReservation> reservation = platform::reserve_tcp_port(dial.address);
   Endpoint local = reservation->local();
   std::random_device random;
@@ -100,16 +102,16 @@ PreparedRun prepare_syn_socket(boost::asio::io_context& io, const Endpoint& targ
 }  // namespace
 
 PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, const platform::CaptureChoice& capture,
-                        const Endpoint& target, int min_ttl,
-                        IdAllocator& ids, const std::shared_ptr<ReplyDemux>& demux) {
-  if (params.protocol == "icmp") return prepare_icmp(io, params, capture, target, min_ttl, ids, demux);
+                        const Endpoint& target, int min_ttl, IdAllocator& ids,
+                        platform::SourceAddressFinder& sources, const std::shared_ptr<ReplyDemux>& demux) {
+  if (params.protocol == "icmp") return prepare_icmp(io, params, capture, target, min_ttl, ids, sources, demux);
   if (params.protocol == "udp") return prepare_udp(io, params, capture, target, min_ttl, ids, demux);
   if (params.protocol == "tcp" && (params.tcp_method == "syn" || params.tcp_method.empty())) {
-    return prepare_tcp_syn(io, params, capture, target, min_ttl, ids, demux);
+    return prepare_tcp_syn(io, params, capture, target, min_ttl, ids, sources, demux);
   }
   if (params.protocol == "tcp" && params.tcp_method == "syn_socket") return prepare_syn_socket(io, target, ids);
   if (params.protocol == "tcp" && (params.tcp_method == "sack" || params.tcp_method == "prefer_sack")) {
-    Endpoint local = platform::local_endpoint_for(target);
+    Endpoint local = sources.local_endpoint_for(target);
     PreparedRun run;
     run.channel = make_sack_channel(io, SackChannelConfig{target, local.address, min_ttl, params.max_ttl,
                                                           std::chrono::milliseconds(params.timeout_ms),

@@ -12,6 +12,7 @@
 #include "daemon/engine/id_allocator.hpp"
 #include "daemon/engine/probe_channel.hpp"
 #include "daemon/engine/reply_demux.hpp"
+#include "platform/local_address.hpp"
 #include "platform/source_sink.hpp"
 #include "shared/common/trace_params.hpp"
 #include "shared/result/results.hpp"
@@ -29,6 +30,6 @@ struct PreparedRun {
 // Throws ddtr::Error (no route, no free identity, unsupported method).
 PreparedRun prepare_run(boost::asio::io_context& io, const TraceParams& params, const platform::CaptureChoice& capture,
                         const Endpoint& target, int min_ttl, IdAllocator& ids,
-                        const std::shared_ptr<ReplyDemux>& demux);
+                        platform::SourceAddressFinder& sources, const std::shared_ptr<ReplyDemux>& demux);
 
 }  // namespace ddtr::engine

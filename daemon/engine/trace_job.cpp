@@ -180,7 +180,7 @@ std::shared_ptr<ParallelRun> TraceJob::make_run(const TraceParams& params, int m
     try {
       return prepare_run(context_.io, params,
                          platform::CaptureChoice{params.use_windows_driver, context_.windows_driver_version}, target_,
-                         min_ttl, *context_.ids, context_.demux);
+                         min_ttl, *context_.ids, *context_.sources, context_.demux);
     } catch (const Error& e) {
       throw wrap_run_error(params.protocol, params.tcp_method, e);
     }
@@ -300,7 +300,7 @@ void TraceJob::fetch_public_ip() {
   try {
     Endpoint toward = target_;
     if (toward.port == 0) toward.port = 80;  // connecting a UDP socket wants a port
-    source = ip_text(platform::local_endpoint_for(toward).address);
+    source = ip_text(context_.sources->local_endpoint_for(toward).address);
   } catch (const Error&) {
   }
   context_.public_ip.get(source, [weak = weak_from_this()](std::optional<std::string> ip) {

@@ -22,6 +22,7 @@
 #include "shared/common/trace_params.hpp"
 #include "shared/result/results.hpp"
 #include "shared/result/run_id.hpp"
+#include "platform/local_address.hpp"
 
 namespace ddtr::engine {
 
@@ -50,6 +51,7 @@ struct EngineContext {
   std::shared_ptr<ProbeGate> gate;           // this trace's packet budget; null: none
   std::uint64_t windows_driver_version = 0;  // the daemon's --windows-driver-version (0: default)
   TargetResolver* resolver = nullptr;        // the daemon's forward lookups (required)
+  platform::SourceAddressFinder* sources = nullptr;  // each run's source address (required)
 };
 
 // The daemon's own checks of a request (the privileged side validates, not only

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "daemon/rpc/bounded_message_stream.hpp"
+#include "daemon/rpc/buffered_io_stream.hpp"
 #include "daemon/rpc/connection_admission.hpp"
 #include "daemon/rpc/connection_refusal.hpp"
 #include "daemon/rpc/idle_memory.hpp"
@@ -43,6 +44,7 @@ constexpr std::size_t kMaxLingering = 64;
 // writes), then the message stream they write to, then the socket.
 struct Connection {
   kj::Own<kj::AsyncIoStream> stream;
+  BufferedIoStream buffered;  // reads the socket for the message stream
   BoundedMessageStream messages;
   capnp::TwoPartyVatNetwork network;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
@@ -51,7 +53,8 @@ struct Connection {
   Connection(kj::Own<kj::AsyncIoStream> s, kj::Timer& timer, capnp::Capability::Client bootstrap,
              std::unique_ptr<ConnectionRegistry::Lease> l)
       : stream(kj::mv(s)),
-        messages(*stream, timer, kStreamLimits),
+        buffered(*stream),
+        messages(buffered, timer, kStreamLimits),
         network(messages, capnp::rpc::twoparty::Side::SERVER),
         rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))),
         lease(std::move(l)) {

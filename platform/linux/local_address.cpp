@@ -56,6 +56,37 @@ std::unique_ptr<PortReservation> reserve_tcp_port(const IpAddress& local) {
 
 Endpoint local_endpoint_for(const Endpoint& target) { return socket_name(connected_udp_socket(target).get()); }
 
+struct SourceAddressFinder::Sockets {
+  UniqueFd v4;
+  UniqueFd v6;
+};
+
+SourceAddressFinder::SourceAddressFinder() : sockets_(std::make_unique<Sockets>()) {}
+SourceAddressFinder::~SourceAddressFinder() = default;
+
+Endpoint SourceAddressFinder::local_endpoint_for(const Endpoint& target) {
+  bool v6 = target.address.is_v6();
+  UniqueFd& fd = v6 ? sockets_->v6 : sockets_->v4;
+  if (fd.valid()) {
+    // The last dial's source address and port would otherwise stay (Linux
+    // keeps a connected UDP socket's source on a new connect()).
+    sockaddr unspecified{};
+    unspecified.sa_family = AF_UNSPEC;
+    if (::connect(fd.get(), &unspecified, sizeof unspecified) != 0) fd.reset();
+  }
+  if (!fd.valid()) {
+    fd.reset(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) throw_errno("failed to create UDP socket", errno);
+  }
+  SocketAddress peer = to_socket_address(target);
+  if (::connect(fd.get(), peer.get(), static_cast<socklen_t>(peer.length)) != 0) {
+    int error = errno;
+    fd.reset();  // a fresh one next time
+    throw_errno("failed to dial UDP " + target.address.to_string(), error);
+  }
+  return socket_name(fd.get());
+}
+
 std::unique_ptr<PortReservation> reserve_udp_port(const Endpoint& target) {
   return std::make_unique<SocketPortReservation>(connected_udp_socket(target));
 }
