@@ -8,6 +8,7 @@ ROWS.jsonl: the rows one_trace_fakenet.sh and concurrent_traces.sh wrote
 (BENCH_JSON); RPC.json: rpc_latency's output. Prints markdown.
 """
 import json
+import os
 import sys
 
 
@@ -103,7 +104,9 @@ def main():
                 f"{rate / 1000:.1f}k probes/s, with {ours.get('machine_cpu_s', 0):.2f} s of the machine's CPU busy "
                 f"({ours.get('fake_net_cpu_s', 0):.2f} s of it the NFQUEUE delay helper, "
                 f"{ours.get('clients_cpu_s') or 0:.2f} s the client processes); "
-                f"{1.5 * single:.2f} s would take {probes * ours['traces'] / (1.5 * single) / 1000:.0f}k probes/s. "
+                f"{1.5 * single:.2f} s would take {probes * ours['traces'] / (1.5 * single) / 1000:.0f}k probes/s, "
+                f"and {1.5 * single:.2f} s on {os.cpu_count()} cores is {os.cpu_count() * 1.5 * single:.2f} s of CPU, "
+                f"less than the daemon and the clients alone used. "
                 + (f"More probes in flight only queue there (its delay error, median: default "
                    f"{ours.get('wire_err_ms_median')} ms; " + "; ".join(
                        f"{r['label'][len('ours: '):]} {r.get('wire_err_ms_median')} ms, wall {r['wall_s']:.2f} s"

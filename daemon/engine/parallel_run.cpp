@@ -307,11 +307,13 @@ void ParallelRun::arm_deadline_timer() {
   // The window is full of probes that may be silent hops: wake when the oldest
   // of them stops holding its place (see holding()).
   if (!finished_ && !dest_ttl_ && next_ttl_ <= config_.max_ttl && !config_.send_delay && in_flight_ > 0) {
+    auto now = Clock::now();
     for (int ttl = config_.min_ttl; ttl < next_ttl_; ++ttl) {
       const Slot& s = slot(ttl);
       if (!s.sent() || s.resolved()) continue;
       auto release = s.sent_steady + config_.wait.floor;
-      if (release > Clock::now() && (!earliest || release < *earliest)) earliest = release;
+      if (release <= now) continue;  // no longer holding: the next one is the oldest that does
+      if (!earliest || release < *earliest) earliest = release;
       break;
     }
   }
