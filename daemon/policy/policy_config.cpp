@@ -130,7 +130,6 @@ void read_role_limits(const json& value, const std::string& path, RoleLimits& li
   auto integer = [](int& field, int min, int max) {
     return [&field, min, max](const json& v, const std::string& p) { field = read_int(v, p, min, max); };
   };
-  bool per_caller_set = false;
   for_each_key(
       value, path,
       {{"max_traceroute_queries", integer(limits.max_traceroute_queries, 1, kQueriesCap)},
