@@ -9,6 +9,7 @@
 #include <atomic>
 #include <optional>
 
+#include "daemon/http/connection_quota.hpp"
 #include "daemon/http/host_check.hpp"
 #include "daemon/http/local_caller.hpp"
 #include "daemon/http/query_params.hpp"
@@ -34,6 +35,7 @@ struct HttpServer::Shared {
   std::uint16_t port = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   int connections = 0;
+  ConnectionQuota quota;  // trace API listeners only: a metrics listener's scrapers are not callers
   std::uint64_t next_trace_id = 1;
   Shared(asio::io_context& io, policy::HttpConfig l, std::shared_ptr<TraceBridge> b, MetricsEndpoint m)
       : limits(std::move(l)),
@@ -92,11 +94,41 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Over the connection limit: one canned answer, then close.
   void refuse_busy() {
-    Response r = error_response(Error(ErrorCode::QuotaExceeded,
-                                      "too many HTTP connections (http.max_connections " +
-                                          std::to_string(shared_->limits.max_connections) + ")"));
+    refuse_busy(Error(ErrorCode::QuotaExceeded, "too many HTTP connections (http.max_connections " +
+                                                    std::to_string(shared_->limits.max_connections) + ")"));
+  }
+  void refuse_busy(const Error& why) {
+    Response r = error_response(why);
     r.status = 503;
     send(std::move(r), 11, false);
+  }
+
+  // Counts this connection under its caller (the uid owning a local peer's
+  // socket, else the peer's address), or refuses it: one caller must not
+  // hold every slot. The /metrics-only listener keeps the global cap alone.
+  // Before any request is read, so an idle connection is refused too.
+  std::optional<Error> take_caller_share() {
+    if (shared_->metrics.only) return std::nullopt;
+    boost::system::error_code local_ec, peer_ec;
+    auto local = stream_.socket().local_endpoint(local_ec);
+    auto peer = stream_.socket().remote_endpoint(peer_ec);
+    if (local_ec || peer_ec) return std::nullopt;  // already gone: its first read fails and closes it
+    auto key = caller_key(local_owner_uid(shared_->owners, Endpoint{local.address(), local.port()},
+                                          Endpoint{peer.address(), peer.port()}),
+                          peer.address());
+    ConnectionQuota::Limits limits{shared_->limits.max_connections, shared_->limits.max_connections_per_caller};
+    auto verdict = shared_->quota.admit(key, limits);
+    if (auto* lease = std::get_if<ConnectionQuota::Lease>(&verdict)) {
+      lease_.emplace(std::move(*lease));
+      return std::nullopt;
+    }
+    const Error& refusal = std::get<Error>(verdict);
+    if (auto unlogged = shared_->quota.log_refusal(key, std::chrono::steady_clock::now())) {
+      std::string note = *unlogged == 0 ? std::string()
+                                        : " (" + std::to_string(*unlogged) + " similar refusals not logged before this one)";
+      spdlog::warn("http: refused a connection from {}: {}{}", remote_, refusal.what(), note);
+    }
+    return refusal;
   }
 
  private:
@@ -287,6 +319,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t trace_id_ = 0;
   int version_ = 11;
   bool answered_ = false;
+  std::optional<ConnectionQuota::Lease> lease_;  // this connection's place in its caller's share
 };
 
 void accept_loop(const std::shared_ptr<HttpServer::Shared>& shared) {
@@ -304,6 +337,8 @@ void accept_loop(const std::shared_ptr<HttpServer::Shared>& shared) {
     auto session = std::make_shared<Session>(std::move(socket), shared);
     if (shared->connections > shared->limits.max_connections) {
       session->refuse_busy();
+    } else if (auto refusal = session->take_caller_share()) {
+      session->refuse_busy(*refusal);
     } else {
       session->read_request();
     }

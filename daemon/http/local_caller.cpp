@@ -25,4 +25,11 @@ LocalCaller local_caller(platform::SocketOwnerLookup& lookup, const IpAddress& l
   return out;
 }
 
+std::optional<std::uint32_t> local_owner_uid(platform::SocketOwnerLookup& lookup, const Endpoint& local,
+                                             const Endpoint& peer) {
+  auto owner = lookup.tcp_peer_owner(local, peer);
+  if (owner.status != platform::SocketOwnerLookup::Owner::Status::Found) return std::nullopt;
+  return owner.uid;
+}
+
 }  // namespace ddtr::http

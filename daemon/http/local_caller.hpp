@@ -4,6 +4,9 @@
 // audit uid); a caller it cannot place stays anonymous.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include "daemon/policy/identity.hpp"
 #include "platform/socket_owner.hpp"
 
@@ -26,5 +29,14 @@ struct LocalCaller {
 // `local` and `peer`: the accepted connection's two ends.
 LocalCaller local_caller(platform::SocketOwnerLookup& lookup, const IpAddress& listen_address, const Endpoint& local,
                          const Endpoint& peer);
+
+// Only the uid owning the peer's open socket: what the connection quota
+// counts under at accept (no password-database lookup for a connection that
+// may never send a request). On any listener: a socket found is on this host,
+// and counting a local user by uid instead of by the host's address keeps the
+// others' share theirs (it places nobody in the policy). Nothing when the
+// owner is unknown or the socket is not on this host.
+std::optional<std::uint32_t> local_owner_uid(platform::SocketOwnerLookup& lookup, const Endpoint& local,
+                                             const Endpoint& peer);
 
 }  // namespace ddtr::http

@@ -9,4 +9,8 @@ LocalCaller local_caller(platform::SocketOwnerLookup&, const IpAddress&, const E
   return {};
 }
 
+std::optional<std::uint32_t> local_owner_uid(platform::SocketOwnerLookup&, const Endpoint&, const Endpoint&) {
+  return std::nullopt;
+}
+
 }  // namespace ddtr::http

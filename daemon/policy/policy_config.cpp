@@ -1,5 +1,6 @@
 #include "daemon/policy/policy_config.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -214,6 +215,7 @@ void read_http(const json& value, const std::string& path, HttpConfig& http) {
   auto integer = [](int& field, int min, int max) {
     return [&field, min, max](const json& v, const std::string& p) { field = read_int(v, p, min, max); };
   };
+  bool per_caller_set = false;
   for_each_key(
       value, path,
       {{"enabled", [&](const json& v, const std::string& p) { http.enabled = read_bool(v, p); }},
@@ -241,9 +243,22 @@ void read_http(const json& value, const std::string& path, HttpConfig& http) {
           });
         }},
        {"max_connections", integer(http.max_connections, 1, 100'000)},
+       {"max_connections_per_caller",
+        [&](const json& v, const std::string& p) {
+          http.max_connections_per_caller = read_int(v, p, 1, 100'000);
+          per_caller_set = true;
+        }},
        {"max_request_bytes", integer(http.max_request_bytes, 256, 1 << 20)},
        {"max_header_fields", integer(http.max_header_fields, 1, 1000)},
        {"idle_timeout_ms", integer(http.idle_timeout_ms, 100, 3'600'000)}});
+  // The default follows a smaller max_connections; a value written must fit in it.
+  if (!per_caller_set) {
+    http.max_connections_per_caller = std::min(HttpConfig{}.max_connections_per_caller, http.max_connections);
+  } else if (http.max_connections_per_caller > http.max_connections) {
+    fail(join(path, "max_connections_per_caller"),
+         "must be at most http.max_connections (" + std::to_string(http.max_connections) + "), not " +
+             std::to_string(http.max_connections_per_caller));
+  }
   for (std::size_t i = 0; i < http.tokens.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (http.tokens[i].name == http.tokens[j].name) fail(path + ".tokens", "two tokens are named \"" + http.tokens[i].name + "\"");

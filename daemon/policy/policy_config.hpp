@@ -50,6 +50,9 @@ struct HttpConfig {
   // localhost, loopback addresses and the listen address: "name" or "name:port".
   std::vector<std::string> allowed_hosts;
   int max_connections = 64;
+  // At most this many of them per caller (a local uid, else a peer address);
+  // not set: 8, or max_connections when that is smaller.
+  int max_connections_per_caller = 8;
   int max_request_bytes = 8192;
   int max_header_fields = 64;
   int idle_timeout_ms = 10'000;

@@ -9,6 +9,10 @@
 #     anything but its own RPC quota (the same admission key);
 #   - a bad Host, a cross-site Origin or Sec-Fetch-Site get 403 (Go-shaped body);
 #     same-origin and absent Origin work;
+#   - one uid holding idle connections (renewed) is refused past
+#     http.max_connections_per_caller with 503, before sending anything, while
+#     another uid is still served a trace; once it closes, it is served again;
+#     a bad value of that key is refused by --check-config, naming it;
 #   - SIGHUP with a policy that would serve anonymous callers on a non-loopback
 #     listener is refused, the old policy kept; a valid reload reaches the HTTP
 #     thread, and a new http.listen is logged as waiting for a restart.
@@ -43,6 +47,7 @@ trap cleanup EXIT
 A=nobody   # role user
 B=40012    # role user, a bare uid (the test adds no account)
 DENIED=40013
+C=40014    # role user, a bare uid: served while nobody floods
 token=hostile-http-token
 digest=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
 
@@ -194,6 +199,94 @@ check "HTTP/1.1 without Host: 400 (as Go)" test "$(sed -n 1p "$work/raw.out")" =
 check "two Host headers: 400 (as Go)" test "$(sed -n 2p "$work/raw.out")" = "HTTP/1.1 400 Bad Request"
 check "HTTP/1.0 without Host: served" test "$(sed -n 3p "$work/raw.out")" = "HTTP/1.0 200 OK"
 check "the daemon is alive" kill -0 "$daemon_pid"
+
+# One uid holds connections open (idle, then renewed with a kept-alive request
+# every 2 s as a hostile client would); past http.max_connections_per_caller
+# (default 8) its connections get 503 at once, before it sends a byte. The
+# other users' way in stays open.
+rm -f "$out/flood.ready" "$out/flood.release"
+as "$A" /usr/bin/python3 - "$out" >"$out/flood.out" 2>&1 <<'PY' &
+import json, os, socket, sys, time
+out = sys.argv[1]
+socks = [socket.create_connection(("127.0.0.1", 3765)) for _ in range(12)]
+def answer(s, wait):  # one response (b"" if none came within `wait` s)
+    s.settimeout(wait)
+    got = b""
+    try:
+        while True:
+            head, sep, body = got.partition(b"\r\n\r\n")
+            if sep:
+                length = [int(l.split(b":", 1)[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")]
+                if not length or len(body) >= length[0]: return got
+            chunk = s.recv(4096)
+            if not chunk: return got
+            got += chunk
+    except socket.timeout:
+        return got
+refused, held, message = 0, [], ""
+for s in socks:
+    got = answer(s, 0.3)
+    if got.startswith(b"HTTP/1.1 503"):
+        refused += 1
+        message = json.loads(got.split(b"\r\n\r\n", 1)[1])["message"]
+    elif got == b"":
+        held.append(s)
+print(len(held), refused)
+print(message)
+sys.stdout.flush()
+open(os.path.join(out, "flood.ready"), "w").close()
+renewed_ok, rounds = True, 0
+deadline = time.monotonic() + 40
+while True:  # at least one round, whenever the release comes
+    time.sleep(2)
+    for s in held:
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1:3765\r\n\r\n")
+        renewed_ok = renewed_ok and answer(s, 5).startswith(b"HTTP/1.1 200")
+    rounds += 1
+    if os.path.exists(os.path.join(out, "flood.release")) or time.monotonic() > deadline: break
+print("renewed" if renewed_ok and held else "cut", rounds)
+for s in socks:
+    s.close()
+PY
+flood=$!
+for _ in $(seq 100); do [[ -e $out/flood.ready ]] && break; sleep 0.1; done
+{ read -r flood_held flood_refused; read -r flood_message; } <"$out/flood.out"
+check "a uid flooding idle connections holds http.max_connections_per_caller of them (8 of 12)" \
+  test "${flood_held:-}" = 8
+check "... the other 4 get 503 before sending anything" test "${flood_refused:-}" = 4
+check "... naming the key that refused them" test "${flood_message:-}" = \
+  "too many HTTP connections from uid 65534: it holds 8, the most one caller may (http.max_connections_per_caller 8)"
+get flood_more "$A" "$base/health"
+check "... a request on one more connection of that uid: 503" status_is flood_more 503
+check "... QUOTA_EXCEEDED, the same canned answer as the global limit" \
+  test "$(json_field flood_more code 2>/dev/null)" = QUOTA_EXCEEDED
+get c_trace "$C" "$base/traceroute?$trace_query"
+check "meanwhile another uid is served a trace (200)" status_is c_trace 200
+check "... audited with that uid" audit_has "l['source'] == 'http' and l['uid'] == $C and l['outcome'] == 'ok'"
+touch "$out/flood.release"
+wait "$flood"
+check "the flooding uid's connections stayed open all along (renewed)" grep -q '^renewed [1-9]' "$out/flood.out"
+for _ in $(seq 20); do  # the daemon sees the closes at its own pace
+  get after_flood "$A" "$base/health"
+  status_is after_flood 200 && break
+  sleep 0.1
+done
+check "once it closes them, that uid is served again (200)" status_is after_flood 200
+refusal_lines=$(grep -c 'http: refused a connection from .*: too many HTTP connections from uid 65534' "$work/daemon.log")
+echo "# 5 connection refusals of uid 65534, $refusal_lines logged"
+check "refusals are logged, but not one line each (at most one per caller per 5 s)" \
+  test "$refusal_lines" -ge 1 -a "$refusal_lines" -lt 5
+check "the daemon is alive" kill -0 "$daemon_pid"
+
+printf '{"http": {"max_connections": 4, "max_connections_per_caller": 5}}\n' >"$work/per_caller.json"
+"$work/datadog-tracerouted" --check-config --config "$work/per_caller.json" >"$work/per_caller.out" 2>&1
+check "a per-caller cap above http.max_connections is refused (--check-config fails)" test $? -ne 0
+check "... naming the key" grep -qF \
+  'http.max_connections_per_caller: must be at most http.max_connections (4), not 5' "$work/per_caller.out"
+printf '{"http": {"max_connections_per_caller": 0}}\n' >"$work/per_caller.json"
+"$work/datadog-tracerouted" --check-config --config "$work/per_caller.json" >"$work/per_caller.out" 2>&1
+check "... and so is 0, naming the key" grep -qF 'http.max_connections_per_caller: must be 1..100000, not 0' \
+  "$work/per_caller.out"
 
 # A valid reload reaches the HTTP thread; a new http.listen waits for a restart.
 sed -e 's/"tracer.test"/"tracer2.test"/' -e 's/127.0.0.1:3765/127.0.0.1:3999/' \

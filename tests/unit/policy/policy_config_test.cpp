@@ -218,5 +218,25 @@ TEST(PolicyConfig, HttpErrors) {
   EXPECT_NO_THROW(check_http_exposure(HttpConfig{}, "[::1]:3765"));
 }
 
+TEST(PolicyConfig, HttpConnectionsPerCaller) {
+  EXPECT_EQ(parse_policy_config("{}").http.max_connections_per_caller, 8);
+  EXPECT_EQ(parse_policy_config(R"({"http": {"max_connections_per_caller": 3}})").http.max_connections_per_caller, 3);
+  EXPECT_EQ(parse_policy_config(R"({"http": {"max_connections": 64, "max_connections_per_caller": 64}})")
+                .http.max_connections_per_caller,
+            64);
+  // Not written: the default follows a smaller max_connections instead of refusing the file.
+  EXPECT_EQ(parse_policy_config(R"({"http": {"max_connections": 4}})").http.max_connections_per_caller, 4);
+  // Keys in either order.
+  EXPECT_EQ(parse_policy_config(R"({"http": {"max_connections_per_caller": 2, "max_connections": 4}})")
+                .http.max_connections_per_caller,
+            2);
+  EXPECT_EQ(error_of(R"({"http": {"max_connections": 4, "max_connections_per_caller": 5}})"),
+            "config: http.max_connections_per_caller: must be at most http.max_connections (4), not 5");
+  EXPECT_EQ(error_of(R"({"http": {"max_connections_per_caller": 0}})"),
+            "config: http.max_connections_per_caller: must be 1..100000, not 0");
+  EXPECT_EQ(error_of(R"({"http": {"max_connections_per_caller": "8"}})"),
+            "config: http.max_connections_per_caller: must be an integer");
+}
+
 }  // namespace
 }  // namespace ddtr::policy
