@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "client/remote_error.hpp"
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 #include "platform/posix/unix_stream_socket.hpp"
 
 namespace ddtr::client {

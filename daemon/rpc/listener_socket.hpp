@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 
 namespace ddtr::rpcserver {
 

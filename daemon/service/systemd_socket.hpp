@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 
 namespace ddtr::service {
 

@@ -10,7 +10,7 @@
 
 #include "platform/darwin/bpf_programs.hpp"
 #include "platform/darwin/link_layer.hpp"
-#include "platform/linux/unique_fd.hpp"  // POSIX-only despite its folder
+#include "platform/posix/unique_fd.hpp"
 
 namespace ddtr::platform::darwin {
 

@@ -10,7 +10,7 @@
 
 #include <cerrno>
 
-#include "platform/linux/unique_fd.hpp"  // POSIX-only despite its folder
+#include "platform/posix/unique_fd.hpp"
 #include "platform/sockaddr_endpoint.hpp"
 #include "shared/common/error.hpp"
 

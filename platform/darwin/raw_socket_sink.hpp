@@ -7,8 +7,8 @@
 
 #include <map>
 
-#include "platform/linux/unique_fd.hpp"  // POSIX-only despite its folder
 #include "platform/packets.hpp"
+#include "platform/posix/unique_fd.hpp"
 
 namespace ddtr::platform::darwin {
 

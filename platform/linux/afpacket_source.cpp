@@ -16,7 +16,7 @@
 #include <cstring>
 
 #include "platform/linux/cbpf_filters.hpp"
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 #include "shared/common/error.hpp"
 
 #ifndef PACKET_IGNORE_OUTGOING

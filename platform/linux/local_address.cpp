@@ -5,7 +5,7 @@
 
 #include <cerrno>
 
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 #include "platform/sockaddr_endpoint.hpp"
 #include "shared/common/error.hpp"
 

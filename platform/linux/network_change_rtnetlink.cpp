@@ -10,8 +10,8 @@
 #include <cstring>
 
 #include "platform/linux/rtnetlink_changes.hpp"
-#include "platform/linux/unique_fd.hpp"
 #include "platform/network_change.hpp"
+#include "platform/posix/unique_fd.hpp"
 #include "shared/common/error.hpp"
 
 namespace ddtr::platform {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "platform/capability_sets.hpp"
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 #include "platform/privilege.hpp"
 #include "shared/common/error.hpp"
 

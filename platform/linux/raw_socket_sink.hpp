@@ -2,8 +2,8 @@
 // strategy controls every byte of the IP header (TTL, ID, source).
 #pragma once
 
-#include "platform/linux/unique_fd.hpp"
 #include "platform/packets.hpp"
+#include "platform/posix/unique_fd.hpp"
 
 namespace ddtr::platform::linux_ {
 

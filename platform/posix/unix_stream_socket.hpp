@@ -8,7 +8,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 
 namespace ddtr::platform {
 

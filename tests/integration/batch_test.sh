@@ -15,19 +15,9 @@ checker=$here/../testutils/check_trace.py
 require_root_and_netns
 
 prefix="ba$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-batch.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
-cleanup() {
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_work batch
+trap clean_up_suite EXIT
 
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
 "$topology" up "$prefix" --routers 3
 routers=$("$topology" hops "$prefix" --routers 3 | head -n 3 | tr '\n' ' ')
 hops6=$("$topology" hops6 "$prefix" --routers 3 | tr '\n' ' ')
@@ -35,10 +25,7 @@ cat >"$work/daemon.json" <<EOF
 {"roles": {"user": {"rate_per_minute": 100000, "burst": 100000}}, "audit_log": "$work/audit.log"}
 EOF
 # --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --config "$work/daemon.json" \
-  --log-level debug >"$work/daemon.log" 2>&1 &
-daemon_pid=$!
-for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done
+start_daemon "$socket" --user root --config "$work/daemon.json"
 
 printf '# a comment, then targets\n203.0.113.7\n\n2001:db8:ffff::5\n' >"$work/targets.txt"
 chmod 644 "$work/targets.txt"

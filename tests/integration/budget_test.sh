@@ -16,30 +16,21 @@ require_root_and_netns
 command -v tcpdump >/dev/null || { echo "skipped: needs tcpdump"; exit 77; }
 
 prefix="bu$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-budget.XXXXXX)
-chmod 755 "$work"
-daemon_pid="" capture_pid=""
+make_work budget
+capture_pid=""
 cleanup() {
   [[ -n $capture_pid ]] && kill "$capture_pid" 2>/dev/null && wait "$capture_pid" 2>/dev/null
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  [[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"
+  clean_up_suite
 }
 trap cleanup EXIT
 
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
 "$topology" up "$prefix" --routers 3
 rate=50
 cat >"$work/daemon.json" <<EOF
 {"roles": {"user": {"rate_per_minute": 100000, "burst": 100000, "probes_per_second": $rate}},
  "audit_log": "$work/audit.log"}
 EOF
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --config "$work/daemon.json" \
-  --log-level debug >"$work/daemon.log" 2>&1 &
-daemon_pid=$!
-for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done
+start_daemon "$socket" --user root --config "$work/daemon.json"
 check "daemon starts" test -S "$socket"
 
 as_user() {  # as_user UID GID ARGS...: the client as that unprivileged uid, no capabilities

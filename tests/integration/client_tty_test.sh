@@ -22,24 +22,16 @@ for tool in tmux script; do
 done
 
 prefix="ct$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-ct.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
+make_work ct
 tmux_=(tmux -S "$work/tmux.sock" -f "$work/tmux.conf")
 
 cleanup() {
   "${tmux_[@]}" kill-server 2>/dev/null
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
+  clean_up_suite
 }
 trap cleanup EXIT
 
-
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
 mkdir -m 0777 "$work/out"  # written by the client's wrapper as nobody (pid files)
-socket=$work/run/daemon.sock
 client=("$work/datadog-traceroute" --socket "$socket")
 
 # The client as nobody with no capabilities, inside the client namespace.
@@ -64,15 +56,8 @@ cat >"$work/daemon.json" <<EOF
 {"audit_log": "$work/audit.log", "roles": {"user": {"rate_per_minute": 100000, "burst": 100000}}}
 EOF
 
-start_daemon() {
-  # --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
-    --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
-  daemon_pid=$!
-  for _ in $(seq 100); do [[ -S $socket ]] && return 0; sleep 0.1; done
-  return 1
-}
-check "daemon starts as root in the namespace network" start_daemon
+# --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
+check "daemon starts as root in the namespace network" start_daemon "$socket" --user root --config "$work/daemon.json"
 
 # Fake DNS on the client namespace's loopback (its resolv.conf points there).
 ip netns exec "${prefix}c" "$py" "$here/../testutils/fake_dns.py" 127.0.0.1 53 \

@@ -22,36 +22,23 @@ faults=$here/../testutils/reply_faults.py
 require_root_and_netns
 
 prefix="fa$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-fault.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
+make_work fault
 helper_pids=()
 
 cleanup() {
   local p
   for p in "${helper_pids[@]}"; do kill "$p" 2>/dev/null; done
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
+  kill_daemon  # it holds the audit log open on the tmpfs
   mountpoint -q "$work/auditfs" && umount "$work/auditfs"
-  rm -rf "$work"
+  clean_up_suite
 }
 trap cleanup EXIT
 
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run" "$work/auditfs"
+mkdir -m 0755 "$work/auditfs"
 touch "$work/daemon.log"
-socket=$work/run/daemon.sock
 # The audit log lives on a 64 KiB tmpfs of its own, so the test can fill it (part g).
 mount -t tmpfs -o size=64k,mode=0755 ddtr-fault-audit "$work/auditfs"
-
-cat >"$work/daemon.json" <<EOF2
-{
-  "roles": {"user": {"max_traceroute_queries": 100, "max_e2e_queries": 1000, "max_ttl": 255, "min_timeout_ms": 1,
-                     "max_timeout_ms": 60000, "concurrent_traces": 64, "max_connections": 64, "rate_per_minute": 100000,
-                     "burst": 100000}},
-  "audit_log": "$work/auditfs/audit.log"
-}
-EOF2
+write_open_policy "$work/auditfs/audit.log"
 
 start_daemon() {  # start_daemon [FLAGS...]: returns once this daemon says it listens (a killed one leaves its socket file behind)
   local before

@@ -21,21 +21,10 @@ topology=$here/../testutils/topology.sh
 require_root_and_netns
 
 prefix="hd$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-hostile-dns.XXXXXX)
-chmod 755 "$work"
-daemon_pid="" dns_pid=""
+make_work hostile-dns
+dns_pid=""
+trap 'stop_jobs; clean_up_suite' EXIT
 
-cleanup() {
-  jobs -p | xargs -r kill 2>/dev/null
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
 deadline_s=2   # the daemon's --dns-timeout
 FLOODER=nobody
 OTHER=40002    # a bare uid: the test adds no account
@@ -44,7 +33,7 @@ OTHER=40002    # a bare uid: the test adds no account
 ip netns exec "${prefix}c" python3 "$here/../testutils/fake_dns.py" 127.0.0.1 53 \
   --address host.answer.test=203.0.113.5 --drop silent.test --log "$work/queries.log" &
 dns_pid=$!
-for _ in $(seq 100); do ip netns exec "${prefix}c" ss -Hlun 'sport = :53' | grep -q . && break; sleep 0.05; done
+wait_udp_port "${prefix}c" 53
 
 # The flooder may run 8 traces at once: more than its 4 lookups in flight.
 cat >"$work/daemon.json" <<JSON
@@ -54,10 +43,7 @@ JSON
 # An older daemon (for the before figures) has no --dns-timeout.
 dns_flag=()
 "$work/datadog-tracerouted" --help 2>/dev/null | grep -q -- --dns-timeout && dns_flag=(--dns-timeout "${deadline_s}s")
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
-  --config "$work/daemon.json" "${dns_flag[@]}" >>"$work/daemon.log" 2>&1 &
-daemon_pid=$!
-for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done
+start_daemon "$socket" --user root --config "$work/daemon.json" "${dns_flag[@]}"
 
 as_user() {  # as_user USER CMD...: in the client namespace, no capabilities at all
   local user=$1; shift

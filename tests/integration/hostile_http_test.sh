@@ -30,19 +30,10 @@ require_root_and_netns
 command -v curl >/dev/null || { echo "skipped: needs curl"; exit 77; }
 
 prefix="hh$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-hostile-http.XXXXXX)
-chmod 755 "$work"
+make_work hostile-http
+trap 'stop_jobs; clean_up_suite' EXIT
 out=$work/out  # curl runs as the callers: it writes here
 mkdir -m 1777 "$out"
-daemon_pid=""
-
-cleanup() {
-  jobs -p | xargs -r kill 2>/dev/null
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 A=nobody   # role user
 B=40012    # role user, a bare uid (the test adds no account)
@@ -51,9 +42,6 @@ C=40014    # role user, a bare uid: served while nobody floods
 token=hostile-http-token
 digest=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
 
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
 base=http://127.0.0.1:3765
 trace_query="target=203.0.113.5&protocol=icmp&traceroute-queries=1&e2e-queries=0&max-ttl=6"
 
@@ -84,7 +72,7 @@ import json, sys
 lines = [json.loads(x) for x in open(sys.argv[1])]
 sys.exit(0 if any(eval(sys.argv[2], {}, {"l": l}) for l in lines) else 1)' "$work/audit.log" "$1"
 }
-start_daemon() {  # start_daemon CONFIG HTTP-LISTEN LOG [--from-file: the file's http.listen, no flag]
+start_http_daemon() {  # start_http_daemon CONFIG HTTP-LISTEN LOG [--from-file: the file's http.listen, no flag]
   local flag=(--http-listen "$2")
   [[ ${4:-} == --from-file ]] && flag=()
   # Started directly (not through a function's subshell), so $! is the daemon.
@@ -97,7 +85,6 @@ start_daemon() {  # start_daemon CONFIG HTTP-LISTEN LOG [--from-file: the file's
   done
   return 1
 }
-stop_daemon() { kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""; }
 
 "$topology" up "$prefix" --routers 2
 
@@ -109,7 +96,7 @@ printf '%s\n' '{' \
   '           "tokens": [{"name": "ci", "sha256": "'"$digest"'", "role": "admin"}]},' \
   '  "audit_log": "'"$work"'/audit.log"' \
   '}' >"$work/daemon.json"
-start_daemon "$work/daemon.json" 127.0.0.1:3765 "$work/daemon.log" --from-file || not_ok "the daemon serves HTTP"
+start_http_daemon "$work/daemon.json" 127.0.0.1:3765 "$work/daemon.log" --from-file || not_ok "the daemon serves HTTP"
 
 get a1 "$A" "$base/traceroute?$trace_query"
 check "nobody over HTTP: 200" status_is a1 200
@@ -302,13 +289,13 @@ get named2 "$B" "$base/health" -H "Host: tracer2.test:3765"
 check "... the new allowed_hosts apply (200)" status_is named2 200
 get named1 "$B" "$base/health" -H "Host: tracer.test:3765"
 check "... and the old name no longer does (403)" status_is named1 403
-stop_daemon
+kill_daemon
 
 # --- reload against the live listener ------------------------------------------------------------
 # Off loopback (the client namespace's own address): tokens required.
 printf '%s\n' '{"http": {"anonymous_role": "denied", "tokens": [{"name": "ci", "sha256": "'"$digest"'", "role": "user"}]},' \
   ' "audit_log": "'"$work"'/audit.log"}' >"$work/open.json"
-start_daemon "$work/open.json" 192.0.2.5:3766 "$work/open.log" || not_ok "the daemon serves HTTP on 192.0.2.5"
+start_http_daemon "$work/open.json" 192.0.2.5:3766 "$work/open.log" || not_ok "the daemon serves HTTP on 192.0.2.5"
 open=http://192.0.2.5:3766
 get open_before "$A" "$open/traceroute?$trace_query"
 answered open_before 401 UNAUTHORIZED 'http may not trace'
@@ -330,7 +317,7 @@ check "... and doctor shows the same load time" \
   test "$(grep 'daemon config' "$work/doctor_before.out" | sed 's/;.*//')" = "$(grep 'daemon config' "$work/doctor_after.out" | sed 's/;.*//')"
 check "... (doctor printed it)" grep -q 'daemon config .*, loaded ' "$work/doctor_after.out"
 check "the daemon is alive" kill -0 "$daemon_pid"
-stop_daemon
+kill_daemon
 
 if (( failed > 0 )); then
   echo "--- daemon log (tail)"; tail -30 "$work/daemon.log"

@@ -26,22 +26,15 @@ topology=$here/../testutils/topology.sh
 require_root_and_netns
 
 prefix="hp$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-hostile-policy.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
-
+make_work hostile-policy
 cleanup() {
-  jobs -p | xargs -r kill 2>/dev/null
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
+  stop_jobs
+  clean_up_suite
   rm -rf "/etc/netns/${prefix}c"
-  rm -rf "$work"
 }
 trap cleanup EXIT
 
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$flood_bin" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
+install -m 0755 "$flood_bin" "$work/"
 token=hostile-suite-token
 digest=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
 

@@ -15,7 +15,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../testutils/harness.sh
 source "$here/../testutils/harness.sh"
 topology=$here/../testutils/topology.sh
-checker=$here/../testutils/check_trace.py
 
 require_root_and_netns
 for tool in useradd userdel groupadd groupdel curl; do
@@ -23,18 +22,14 @@ for tool in useradd userdel groupadd groupdel curl; do
 done
 
 prefix="hp$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-priv.XXXXXX)
-chmod 755 "$work"
+make_work priv
 tuser="ddtrpriv$(( $$ % 100000 ))"   # the user the daemon becomes
 tgroup="ddtrprivg$(( $$ % 100000 ))"  # a supplementary group of that user
-daemon_pid=""
 
 cleanup() {
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
+  clean_up_suite
   userdel "$tuser" >/dev/null 2>&1
   groupdel "$tgroup" >/dev/null 2>&1
-  rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 1' TERM INT  # ctest's timeout too: the test user and group must not outlive the run
@@ -44,7 +39,6 @@ useradd --system --no-create-home --user-group --shell /usr/sbin/nologin --group
   { echo "skipped: useradd failed"; exit 77; }
 tuid=$(id -u "$tuser") tgid=$(id -g "$tuser") sgid=$(getent group "$tgroup" | cut -d: -f3)
 
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
 # The daemon reads it again after the drop (and on every SIGHUP): readable by all.
 cat >"$work/daemon.json" <<EOF
 {"roles": {"user": {"rate_per_minute": 100000, "burst": 100000}}, "audit_log": "$work/log/audit.log"}
@@ -59,15 +53,6 @@ net_raw_alone() {  # PID: effective, permitted and bounding CAP_NET_RAW alone, n
      $(status_field "$1" CapAmb) == 0000000000000000 && $(status_field "$1" NoNewPrivs) == 1 ]]
 }
 
-start_daemon() {  # start_daemon SOCKET [DAEMON FLAGS...]: background, waits for the socket
-  local sock=$1; shift
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --socket "$sock" --log-level debug "$@" \
-    >>"$work/daemon.log" 2>&1 &
-  daemon_pid=$!
-  for _ in $(seq 100); do [[ -S $sock ]] && return 0; kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
-  return 1
-}
-
 stop_daemon() {  # SIGTERM; true when it exits 0 within 5 s
   kill -TERM "$daemon_pid"
   for _ in $(seq 50); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
@@ -80,19 +65,6 @@ trace() {  # trace NAME SOCKET ARGS...: as nobody; JSON to $work/NAME.json, stat
   local name=$1 sock=$2; shift 2
   as_nobody "$work/datadog-traceroute" --socket "$sock" "$@" >"$work/$name.json" 2>"$work/$name.err"
   echo $? >"$work/$name.rc"
-}
-
-judge() {  # judge NAME CHECKER-ARGS...
-  local name=$1; shift
-  local out rc
-  out=$(python3 "$checker" "$work/$name.json" --label "$name" "$@" 2>&1); rc=$?
-  echo "$out"
-  passed=$(( passed + $(grep -c '^ok - ' <<<"$out" || true) ))
-  failed=$(( failed + $(grep -c '^not ok - ' <<<"$out" || true) ))
-  if (( rc != 0 )); then
-    grep -q '^not ok - ' <<<"$out" || failed=$(( failed + 1 ))
-    echo "--- $name stdout"; cat "$work/$name.json"; echo "--- $name stderr"; cat "$work/$name.err"
-  fi
 }
 
 doctor() {  # doctor NAME SOCKET: as nobody, output to $work/NAME.out, status to $work/NAME.rc

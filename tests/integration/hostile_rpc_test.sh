@@ -32,22 +32,12 @@ topology=$here/../testutils/topology.sh
 require_root_and_netns
 
 prefix="hr$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-hostile-rpc.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
+make_work hostile-rpc
+trap 'stop_jobs; clean_up_suite' EXIT
 
-cleanup() {
-  jobs -p | xargs -r kill 2>/dev/null
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-install -m 0755 "${HOSTILE_DAEMON:-$bin_dir/datadog-tracerouted}" "$work/datadog-tracerouted"
-install -m 0755 "$bin_dir/datadog-traceroute" "$hostile_client" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
+# HOSTILE_DAEMON: another build of the daemon to attack (for before/after figures).
+[[ -n ${HOSTILE_DAEMON:-} ]] && install -m 0755 "$HOSTILE_DAEMON" "$work/datadog-tracerouted"
+install -m 0755 "$hostile_client" "$work/"
 
 A=nobody  # the attacker
 B=40022   # another user (a bare uid: the test adds no account)
@@ -106,10 +96,7 @@ EOF
 
 "$topology" up "$prefix" --routers 4
 write_config 24
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
-  --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
-daemon_pid=$!
-wait_for 10 test -S "$socket"
+start_daemon "$socket" --user root --config "$work/daemon.json"
 check "daemon started" test -S "$socket"
 
 timed_trace warmup "$B"

@@ -17,23 +17,11 @@ require_root_and_netns
 command -v curl >/dev/null || { echo "skipped: needs curl"; exit 77; }
 
 prefix="ht$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-http.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
-
-cleanup() {
-  jobs -p | xargs -r kill 2>/dev/null
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_work http
+trap 'stop_jobs; clean_up_suite' EXIT
 
 in_ns() { ip netns exec "${prefix}c" "$@"; }
 
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
 base=http://127.0.0.1:3765
 token=ci-token-for-tests
 digest=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
@@ -256,7 +244,7 @@ ok = ok and any(l["verdict"] == "refused" and l["error"]["code"] == "UNAUTHORIZE
 sys.exit(0 if ok else 1)' "$work/audit.log"
 
 # --- a listener off loopback ----------------------------------------------------------------------------
-kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+kill_daemon
 echo '{"audit_log": "'"$work"'/audit2.log"}' >"$work/open.json"
 in_ns "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --config "$work/open.json" \
   --http-listen 192.0.2.5:3766 >"$work/open.log" 2>&1

@@ -30,23 +30,17 @@ done
 python3 -c 'import yaml' 2>/dev/null || { echo "skipped: needs python3-yaml"; exit 77; }
 
 prefix="mt$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-metrics.XXXXXX)
-chmod 755 "$work"
-daemon_pid="" prom_pid=""
+make_work metrics
+prom_pid=""
 
 cleanup() {
   [[ -n $prom_pid ]] && kill "$prom_pid" 2>/dev/null && wait "$prom_pid" 2>/dev/null
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
+  clean_up_suite
 }
 trap cleanup EXIT
 
 in_ns() { ip netns exec "${prefix}c" "$@"; }
 
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
 api=http://127.0.0.1:3765
 scrape=http://127.0.0.1:9765
 prom=http://127.0.0.1:9090
@@ -253,7 +247,7 @@ sample final
 check "the Agent's OpenMetrics and log configs parse, and every mapped metric is on the page" \
   python3 "$here/../testutils/check_agent_conf.py" "$root/packaging/datadog-agent/conf.d" "$work/final.prom"
 
-kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+kill_daemon
 check "no sanitizer report in the daemon's logs" bash -c "! grep -q Sanitizer '$work/daemon.log' '$work/tokens.log'"
 
 # METRICS_PAGE_OUT=file keeps the final page (docs/metrics.md's sample comes from it).

@@ -22,26 +22,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../testutils/harness.sh
 source "$here/../testutils/harness.sh"
 topology=$here/../testutils/topology.sh
-checker=$here/../testutils/check_trace.py
 py=/usr/bin/python3  # not `python3`: on some hosts that is a shim only root may run
 
 require_root_and_netns
 
 prefix="nd$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-nd.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
+make_work nd  # $socket: absent until section 4
+trap clean_up_suite EXIT
 
-cleanup() {
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock  # absent until section 4
 client=("$work/datadog-traceroute" --socket "$socket")
 
 # The three callers, each in the client namespace.
@@ -58,30 +46,7 @@ run() {  # run NAME WHO ARGS...: stdout NAME.json, stderr NAME.err, status NAME.
   echo $? >"$work/$name.rc"
 }
 status_is() { test "$(cat "$work/$1.rc" 2>/dev/null)" = "$2"; }
-judge() {  # judge NAME CHECKER-ARGS...
-  local name=$1; shift
-  local out rc
-  out=$("$py" "$checker" "$work/$name.json" --label "$name" "$@" 2>&1); rc=$?
-  echo "$out"
-  passed=$(( passed + $(grep -c '^ok - ' <<<"$out" || true) ))
-  failed=$(( failed + $(grep -c '^not ok - ' <<<"$out" || true) ))
-  if (( rc != 0 )); then
-    grep -q '^not ok - ' <<<"$out" || failed=$(( failed + 1 ))
-    echo "--- $name stdout"; cat "$work/$name.json"; echo "--- $name stderr"; cat "$work/$name.err"
-  fi
-}
-start_daemon() {
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" \
-    --log-level debug --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
-  daemon_pid=$!
-  for _ in $(seq 100); do [[ -S $socket ]] && return 0; sleep 0.1; done
-  return 1
-}
-stop_daemon() {
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  daemon_pid=""
-  rm -f "$socket"
-}
+stop_daemon() { kill_daemon; rm -f "$socket"; }
 cat >"$work/daemon.json" <<EOF2
 {"audit_log": "$work/audit.log",
  "roles": {"user": {"max_traceroute_queries": 100, "rate_per_minute": 100000, "burst": 100000}}}
@@ -149,7 +114,7 @@ check "... saying --no-daemon needs CAP_NET_RAW, and how to start the daemon" \
   "$work/plain_flag.err"
 
 # --- 4. --no-daemon with a daemon running ---------------------------------------------------
-check "daemon starts" start_daemon
+check "daemon starts" start_daemon "$socket" --user root --config "$work/daemon.json"
 run forced as_root "${client[@]}" -v --no-daemon --proto icmp -q 1 -Q 1 --timeout 1000 -m 10 203.0.113.5
 check "root --no-daemon with a daemon: exit 0" status_is forced 0
 judge forced --hops "$hops" --runs 1 --e2e 1
@@ -210,7 +175,7 @@ check "doctor --no-daemon with CAP_NET_RAW: exit 0, mode: in-process (--no-daemo
 run doc_none as_nobody "${client[@]}" doctor
 check "doctor as nobody, no daemon: exit 1" status_is doc_none 1
 check "... mode: none, both ways out" grep -q "^FAIL  mode: none: no daemon answers" "$work/doc_none.json"
-check "daemon starts again" start_daemon
+check "daemon starts again" start_daemon "$socket" --user root --config "$work/daemon.json"
 run doc_daemon as_nobody "${client[@]}" doctor
 check "doctor as nobody with the daemon: mode: daemon" grep -q "^ok    mode: daemon: traces run in the daemon at $socket" \
   "$work/doc_daemon.json"

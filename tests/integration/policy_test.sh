@@ -18,24 +18,11 @@ topology=$here/../testutils/topology.sh
 require_root_and_netns
 
 prefix="po$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-policy.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
+make_work policy
 requests=0  # trace calls made, so the audit log can be counted
+trap 'stop_jobs; clean_up_suite' EXIT
 
-cleanup() {
-  jobs -p | xargs -r kill 2>/dev/null
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
 install -m 0755 "$here/../testutils/hold_connections.py" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
 
 # The callers. Only `nobody` has a name; the others are bare uids, so the test
 # adds no accounts to the host.
@@ -135,10 +122,7 @@ write_config '{"max_traceroute_queries": 3, "max_e2e_queries": 20, "max_ttl": 16
   "queued_traces": 1, "max_connections": 8, "rate_per_minute": 6000, "burst": 1000}' 2
 check "the policy file validates (--check-config)" "$work/datadog-tracerouted" --check-config --config "$work/daemon.json"
 # --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
-ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
-  --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
-daemon_pid=$!
-for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done
+start_daemon "$socket" --user root --config "$work/daemon.json"
 check "daemon started" test -S "$socket"
 
 trace warmup "$A" "${fast[@]}"

@@ -17,64 +17,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../testutils/harness.sh
 source "$here/../testutils/harness.sh"
 topology=$here/../testutils/topology.sh
-checker=$here/../testutils/check_trace.py
 
 require_root_and_netns
 
 prefix="tp$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-tp.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
+make_work tp
+trap clean_up_suite EXIT
 
-cleanup() {
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
-cat >"$work/daemon.json" <<JSON
-{
-  "roles": {"user": {"max_traceroute_queries": 100, "max_e2e_queries": 1000, "max_ttl": 255, "min_timeout_ms": 1,
-                     "max_timeout_ms": 60000, "concurrent_traces": 64, "max_connections": 64, "rate_per_minute": 100000,
-                     "burst": 100000}},
-  "audit_log": "$work/audit.log"
-}
-JSON
-
-start_daemon() {
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
-    --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
-  daemon_pid=$!
-  for _ in $(seq 100); do [[ -S $socket ]] && return 0; sleep 0.1; done
-  return 1
-}
-
-trace() {  # trace NAME ARGS...
-  local name=$1; shift
-  as_nobody "$work/datadog-traceroute" --socket "$socket" "$@" >"$work/$name.json" 2>"$work/$name.err"
-  echo $? >"$work/$name.rc"
-}
-
-judge() {  # judge NAME CHECKER-ARGS...
-  local name=$1; shift
-  local out rc
-  out=$(python3 "$checker" "$work/$name.json" --label "$name" "$@" 2>&1); rc=$?
-  echo "$out"
-  passed=$(( passed + $(grep -c '^ok - ' <<<"$out" || true) ))
-  failed=$(( failed + $(grep -c '^not ok - ' <<<"$out" || true) ))
-  if (( rc != 0 )); then
-    grep -q '^not ok - ' <<<"$out" || failed=$(( failed + 1 ))
-    echo "--- $name stdout"; cat "$work/$name.json"; echo "--- $name stderr"; cat "$work/$name.err"
-  fi
-}
+write_open_policy
 
 "$topology" up "$prefix" --routers 3
 hops=$("$topology" hops "$prefix" --routers 3 | tr '\n' ' ')
-check "daemon starts" start_daemon
+check "daemon starts" start_daemon "$socket" --user root --config "$work/daemon.json"
 
 # --- 1. bare RSTs --------------------------------------------------------------------
 # Port 4444 on the destination: the kernel never sees the SYNs (dropped at

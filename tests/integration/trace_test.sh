@@ -10,74 +10,26 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../testutils/harness.sh
 source "$here/../testutils/harness.sh"
 topology=$here/../testutils/topology.sh
-checker=$here/../testutils/check_trace.py
 
 require_root_and_netns
 
 prefix="it$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-it.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
+make_work it
+trap clean_up_suite EXIT
 
-cleanup() {
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# This suite tests tracing, not quotas: `nobody` gets the whole range.
+write_open_policy
 
-
-# Binaries copied where `nobody` can run them, whatever the build tree's modes.
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
-socket=$work/run/daemon.sock
-
-# This suite tests tracing, not quotas (tests/integration/policy_test.sh does):
-# `nobody` gets the whole range, and the audit log stays in the work dir.
-cat >"$work/daemon.json" <<EOF
-{
-  "roles": {"user": {"max_traceroute_queries": 100, "max_e2e_queries": 1000, "max_ttl": 255, "min_timeout_ms": 1,
-                     "max_timeout_ms": 60000, "concurrent_traces": 64, "max_connections": 64, "rate_per_minute": 100000,
-                     "burst": 100000}},
-  "audit_log": "$work/audit.log"
-}
-EOF
-
-start_daemon() {  # start_daemon [EXTRA DAEMON FLAGS...]
-  # The public IP checkers are local fake servers: nothing leaves the test network.
-  # --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
-    --config "$work/daemon.json" "$@" \
-    --public-ip-url http://127.0.0.1:8081/missing --public-ip-url http://127.0.0.1:8082/ip \
-    --public-ip-url http://127.0.0.1:8081/ip >>"$work/daemon.log" 2>&1 &
-  daemon_pid=$!
-  for _ in $(seq 100); do [[ -S $socket ]] && return 0; sleep 0.1; done
-  return 1
-}
-
-trace() {  # trace NAME ARGS...: stdout to $work/NAME.json, stderr to $work/NAME.err, status to $work/NAME.rc
-  local name=$1; shift
-  as_nobody "$work/datadog-traceroute" --socket "$socket" "$@" >"$work/$name.json" 2>"$work/$name.err"
-  echo $? >"$work/$name.rc"
-}
-
-judge() {  # judge NAME CHECKER-ARGS...
-  local name=$1; shift
-  local out rc
-  out=$(python3 "$checker" "$work/$name.json" --label "$name" "$@" 2>&1); rc=$?
-  echo "$out"
-  passed=$(( passed + $(grep -c '^ok - ' <<<"$out" || true) ))
-  failed=$(( failed + $(grep -c '^not ok - ' <<<"$out" || true) ))
-  if (( rc != 0 )); then
-    grep -q '^not ok - ' <<<"$out" || failed=$(( failed + 1 ))  # the checker itself failed (no JSON)
-    echo "--- $name stdout"; cat "$work/$name.json"; echo "--- $name stderr"; cat "$work/$name.err"
-  fi
-}
+# --user root: uid 0 with CAP_NET_RAW alone whether or not the package's user exists here.
+# The public IP checkers are local fake servers: nothing leaves the test network.
+daemon_flags=(--user root --config "$work/daemon.json"
+  --public-ip-url http://127.0.0.1:8081/missing --public-ip-url http://127.0.0.1:8082/ip
+  --public-ip-url http://127.0.0.1:8081/ip)
 
 # --- 1. an 8-router network, every hop answering ---------------------------------------
 "$topology" up "$prefix" --routers 8
 hops=$("$topology" hops "$prefix" --routers 8 | tr '\n' ' ')
-check "daemon starts as root and creates its socket" start_daemon
+check "daemon starts as root and creates its socket" start_daemon "$socket" "${daemon_flags[@]}"
 check "socket is mode 0666" test "$(stat -c %a "$socket")" = 666
 
 trace full --proto icmp -q 3 -Q 5 --timeout 1000 -m 15 203.0.113.5
@@ -244,9 +196,9 @@ judge filteredport --hops "$routers" --unreached 12 --target 203.0.113.5 --runs 
   --port 81 --run-port 81
 
 # --- 2. the same network with router 3 silent, both families, both protocols -----------
-kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+kill_daemon
 "$topology" up "$prefix" --routers 8 --silent-hop 3
-check "daemon restarts on the silent-hop network" start_daemon
+check "daemon restarts on the silent-hop network" start_daemon "$socket" "${daemon_flags[@]}"
 trace silent --proto icmp -q 2 -Q 2 --timeout 500 -m 15 203.0.113.5
 check "silent-hop trace exits 0" test "$(cat "$work/silent.rc")" = 0
 judge silent --hops "$hops" --runs 2 --e2e 2 --silent 3
@@ -254,9 +206,9 @@ trace silent_udp6 --proto udp -q 1 -Q 1 --timeout 500 -m 15 2001:db8:ffff::5
 judge silent_udp6 --hops "$hops6" --runs 1 --e2e 1 --silent 3 --source 2001:db8:1:1::1 --protocol udp --run-port 33434
 
 # --- 2b. ECMP at router 4: Paris-style probes keep one branch per run ----------------------
-kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+kill_daemon
 "$topology" up "$prefix" --routers 8 --ecmp-hop 4
-check "daemon restarts on the ECMP network" start_daemon
+check "daemon restarts on the ECMP network" start_daemon "$socket" "${daemon_flags[@]}"
 for p in udp tcp icmp; do
   case $p in
     udp) trace_args=(); judge_args=(--run-port 33434) ;;
@@ -269,9 +221,9 @@ for p in udp tcp icmp; do
 done
 
 # --- 2c. 20 % loss at router 4: the trace completes; lost probes are empty hops -----------
-kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+kill_daemon
 "$topology" up "$prefix" --routers 8 --lossy-hop 4
-check "daemon restarts on the lossy network" start_daemon
+check "daemon restarts on the lossy network" start_daemon "$socket" "${daemon_flags[@]}"
 trace lossy --proto icmp -q 3 -Q 5 --timeout 500 -m 15 203.0.113.5
 check "lossy ICMP exits 0" test "$(cat "$work/lossy.rc")" = 0
 judge lossy --hops "$hops" --runs 3 --e2e 5 --lossy
@@ -310,9 +262,9 @@ sleep 1
 check "the daemon cancels (within 1 s) the trace of a client that was killed" grep -q "trace cancelled: uid=65534" "$work/daemon.log"
 
 # --- 4b. the seed's per-run capture (--per-trace-capture) still traces every method right --
-kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+kill_daemon
 "$topology" up "$prefix" --routers 8
-check "daemon starts with --per-trace-capture" start_daemon --per-trace-capture
+check "daemon starts with --per-trace-capture" start_daemon "$socket" "${daemon_flags[@]}" --per-trace-capture
 pids=()
 trace pertrace-icmp4 --proto icmp -q 2 -Q 1 --timeout 1000 -m 15 203.0.113.5 & pids+=($!)
 trace pertrace-udp6 --proto udp -q 2 -Q 1 --timeout 1000 -m 15 2001:db8:ffff::5 & pids+=($!)

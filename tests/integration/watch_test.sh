@@ -28,23 +28,16 @@ require_root_and_netns
 command -v tmux >/dev/null || { echo "skipped: needs tmux (scripts/deps installs it)"; exit 77; }
 
 prefix="wt$(( $$ % 10000 ))"
-work=$(mktemp -d /tmp/ddtr-wt.XXXXXX)
-chmod 755 "$work"
-daemon_pid=""
+make_work wt
 tmux_=(tmux -S "$work/tmux.sock" -f "$work/tmux.conf")
 
 cleanup() {
   "${tmux_[@]}" kill-server 2>/dev/null
-  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  "$topology" down "$prefix" >/dev/null 2>&1
-  rm -rf "$work"
+  clean_up_suite
 }
 trap cleanup EXIT
 
-install -m 0755 "$bin_dir/datadog-tracerouted" "$bin_dir/datadog-traceroute" "$work/"
-mkdir -m 0755 "$work/run"
 mkdir -m 0777 "$work/out"
-socket=$work/run/daemon.sock
 client=("$work/datadog-traceroute" --socket "$socket")
 printf 'set -g status off\n' >"$work/tmux.conf"
 
@@ -54,14 +47,10 @@ write_policy() {  # write_policy RATE_PER_MINUTE BURST
  "roles": {"user": {"max_traceroute_queries": 100, "rate_per_minute": $1, "burst": $2}}}
 EOF
 }
-start_daemon() {
-  [[ -n $daemon_pid ]] && { kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=""; }
+restart_daemon() {  # the running one stopped, a new one on $work/daemon.json
+  kill_daemon
   rm -f "$socket"
-  ip netns exec "${prefix}c" "$work/datadog-tracerouted" --foreground --user root --socket "$socket" --log-level debug \
-    --config "$work/daemon.json" >>"$work/daemon.log" 2>&1 &
-  daemon_pid=$!
-  for _ in $(seq 100); do [[ -S $socket ]] && return 0; sleep 0.1; done
-  return 1
+  start_daemon "$socket" --user root --config "$work/daemon.json"
 }
 run() {  # run NAME ARGS...: the client as nobody; stdout NAME.out, stderr NAME.err, status NAME.rc
   local name=$1; shift
@@ -75,7 +64,7 @@ loss=30
 "$topology" up "$prefix" --routers 5 --lossy-hop 2 --loss-percent "$loss" --silent-hop 4
 read -r -a hops <<<"$("$topology" hops "$prefix" --routers 5 | tr '\n' ' ')"
 write_policy 100000 100000
-check "daemon starts as root in the namespace network" start_daemon
+check "daemon starts as root in the namespace network" restart_daemon
 
 # Router 2 drops 30 % of what it forwards, both ways: a probe past it and the
 # answer coming back each cross it once, so a hop past it answers with
@@ -146,7 +135,7 @@ cat "$work/lossy_table.out"
 # --- 2. ECMP at router 2 ------------------------------------------------------------------
 "$topology" up "$prefix" --routers 4 --ecmp-hop 2
 read -r -a hops <<<"$("$topology" hops "$prefix" --routers 4 | tr '\n' ' ')"
-check "daemon restarts on the ECMP network" start_daemon
+check "daemon restarts on the ECMP network" restart_daemon
 both_branches() {  # both_branches FILE: TTL 2 and 3 each list the main and the twin address
   "$py" - "$1" <<'EOF'
 import json, sys
@@ -278,7 +267,7 @@ check "... without the keys line" bash -c "! grep -q '^Keys:' '$work/c.screen'"
 # --- 4. the rate limit reached mid-watch -------------------------------------------------
 # 120 traces a minute in bursts of 3: three rounds at once, then one every 0.5 s.
 write_policy 120 3
-check "daemon restarts with a small rate limit" start_daemon
+check "daemon restarts with a small rate limit" restart_daemon
 start_pane rl "${client[@]}" --watch --proto udp -q 1 --timeout 500 -m 8 --interval 0 203.0.113.5
 check "--watch --interval 0 over the limit: the screen says it is throttled" \
   wait_screen rl "throttled by the daemon's rate limit, waiting [0-9.]+ s for the next token"

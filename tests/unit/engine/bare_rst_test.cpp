@@ -6,15 +6,11 @@
 // holds for its one-probe-at-a-time driver only).
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <deque>
-
 #include "daemon/engine/parallel_run.hpp"
 #include "daemon/probes/tcp/tcp_syn_probe.hpp"
 #include "daemon/probes/wire/tcp_segment.hpp"
 #include "tests/testutils/packets.hpp"
+#include "tests/unit/engine/in_memory_network.hpp"
 
 namespace ddtr::engine {
 namespace {
@@ -25,28 +21,14 @@ using boost::asio::ip::make_address;
 const Endpoint kLocal{make_address("192.0.2.1"), 40000}, kTarget{make_address("203.0.113.7"), 443};
 constexpr int kPathLength = 4;  // three routers, then the target
 
-struct Network {
-  explicit Network(boost::asio::io_context& context) : io(context) {}
-  boost::asio::io_context& io;
+// A SYN with TTL t expires at router t (192.0.2.10 + t), or reaches the
+// firewall, which answers with a bare RST.
+struct Network : testing::InMemoryNetwork {
+  using InMemoryNetwork::InMemoryNetwork;
   std::chrono::milliseconds router_delay{2}, rst_delay{10};
-  std::deque<std::vector<std::uint8_t>> queue;
-  std::function<void(std::error_code)> waiter;
-  std::vector<std::unique_ptr<boost::asio::steady_timer>> timers;
   int sent = 0;
 
-  void later(std::chrono::milliseconds delay, std::vector<std::uint8_t> reply) {
-    auto timer = std::make_unique<boost::asio::steady_timer>(io, delay);
-    timer->async_wait([this, reply = std::move(reply)](const boost::system::error_code& ec) {
-      if (ec) return;
-      queue.push_back(reply);
-      if (waiter) boost::asio::post(io, [w = std::exchange(waiter, nullptr)] { w({}); });
-    });
-    timers.push_back(std::move(timer));
-  }
-
-  // A SYN with TTL t expires at router t (192.0.2.10 + t), or reaches the
-  // firewall, which answers with a bare RST.
-  void carry(std::span<const std::uint8_t> syn) {
+  void carry(std::span<const std::uint8_t> syn) override {
     ++sent;
     int ttl = syn[8];
     std::vector<std::uint8_t> original(syn.begin(), syn.end());
@@ -64,51 +46,9 @@ struct Network {
   }
 };
 
-class FakeSource : public platform::PacketSource {
- public:
-  explicit FakeSource(Network& net) : net_(net) {}
-  void set_packet_filter(const platform::PacketFilterSpec&) override {}
-  std::optional<platform::ReceivedPacket> read(std::span<std::uint8_t> buffer, platform::Deadline) override {
-    if (net_.queue.empty()) return std::nullopt;
-    auto bytes = std::move(net_.queue.front());
-    net_.queue.pop_front();
-    std::copy(bytes.begin(), bytes.end(), buffer.begin());
-    return platform::ReceivedPacket{bytes.size(), platform::WireClock::now()};
-  }
-  void async_wait_readable(std::function<void(std::error_code)> handler) override {
-    if (!net_.queue.empty()) {
-      boost::asio::post(net_.io, [handler] { handler({}); });
-    } else {
-      net_.waiter = std::move(handler);
-    }
-  }
-  void cancel() override {
-    if (net_.waiter) {
-      boost::asio::post(net_.io, [w = std::exchange(net_.waiter, nullptr)] {
-        w(std::make_error_code(std::errc::operation_canceled));
-      });
-    }
-  }
-
- private:
-  Network& net_;
-};
-
-class FakeSink : public platform::PacketSink {
- public:
-  explicit FakeSink(Network& net) : net_(net) {}
-  platform::WireTime write_to(std::span<const std::uint8_t> packet, const Endpoint&) override {
-    net_.carry(packet);
-    return platform::WireClock::now();
-  }
-
- private:
-  Network& net_;
-};
-
 RunOutcome trace(Network& net) {
   probes::TcpSynProbeConfig probe{kLocal, kTarget, 0x7654321u, 1000, 1, 30};
-  platform::SourceSinkHandle handle{std::make_unique<FakeSource>(net), std::make_unique<FakeSink>(net), false};
+  auto handle = testing::handle_on(net);
   RunConfig config;  // the daemon's default pacing: a window of 16 TTLs in flight
   config.timeout = 3000ms;
   std::optional<RunResult> result;

@@ -6,16 +6,13 @@
 // probes in flight) is tested alone.
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <deque>
 #include <algorithm>
 #include <cerrno>
 #include <limits>
 #include <map>
 
 #include "daemon/engine/parallel_run.hpp"
+#include "tests/unit/engine/in_memory_network.hpp"
 
 namespace ddtr::engine {
 namespace {
@@ -37,80 +34,25 @@ class FakeStrategy : public probes::ProbeStrategy {
   }
 };
 
-struct Network {
-  explicit Network(boost::asio::io_context& context) : io(context) {}
-  boost::asio::io_context& io;
-  std::deque<std::vector<std::uint8_t>> queue;
-  std::function<void(std::error_code)> waiter;
+// Each probe's TTL answered as the test's responder says, after its delays;
+// the sends recorded (TTL and time), some refused.
+struct Network : testing::InMemoryNetwork {
+  using InMemoryNetwork::InMemoryNetwork;
   // ttl -> replies to deliver after a delay.
   std::function<std::vector<std::pair<std::chrono::milliseconds, std::vector<std::uint8_t>>>(int)> responder;
   std::vector<int> sent;
-  int delivered = 0;  // replies handed to the source so far
   std::vector<std::chrono::steady_clock::time_point> sent_times;
   std::map<int, int> refuse;  // ttl -> errno its send fails with
-  // Added to the receive stamps: the realtime clock stepped after the sends.
-  std::chrono::system_clock::duration stamp_step{};
-  std::vector<std::unique_ptr<boost::asio::steady_timer>> timers;
 
-  void deliver(std::vector<std::uint8_t> reply) {
-    ++delivered;
-    queue.push_back(std::move(reply));
-    if (waiter) boost::asio::post(io, [w = std::exchange(waiter, nullptr)] { w({}); });
-  }
-};
-
-class FakeSource : public platform::PacketSource {
- public:
-  explicit FakeSource(Network& net) : net_(net) {}
-  void set_packet_filter(const platform::PacketFilterSpec&) override {}
-  std::optional<platform::ReceivedPacket> read(std::span<std::uint8_t> buffer, platform::Deadline) override {
-    if (net_.queue.empty()) return std::nullopt;
-    auto bytes = std::move(net_.queue.front());
-    net_.queue.pop_front();
-    std::copy(bytes.begin(), bytes.end(), buffer.begin());
-    return platform::ReceivedPacket{bytes.size(), platform::WireClock::now() + net_.stamp_step};
-  }
-  void async_wait_readable(std::function<void(std::error_code)> handler) override {
-    if (!net_.queue.empty()) {
-      boost::asio::post(net_.io, [handler] { handler({}); });
-    } else {
-      net_.waiter = std::move(handler);
-    }
-  }
-  void cancel() override {
-    if (net_.waiter) {
-      boost::asio::post(net_.io, [w = std::exchange(net_.waiter, nullptr)] {
-        w(std::make_error_code(std::errc::operation_canceled));
-      });
-    }
-  }
-
- private:
-  Network& net_;
-};
-
-class FakeSink : public platform::PacketSink {
- public:
-  explicit FakeSink(Network& net) : net_(net) {}
-  platform::WireTime write_to(std::span<const std::uint8_t> packet, const Endpoint&) override {
+  void carry(std::span<const std::uint8_t> packet) override {
     int ttl = packet[0];
-    net_.sent_times.push_back(std::chrono::steady_clock::now());
-    if (auto it = net_.refuse.find(ttl); it != net_.refuse.end()) {
+    sent_times.push_back(std::chrono::steady_clock::now());
+    if (auto it = refuse.find(ttl); it != refuse.end()) {
       throw Error(error_code_from_errno(it->second), "failed to send packet").with_errno(it->second);
     }
-    net_.sent.push_back(ttl);
-    for (auto& [delay, reply] : net_.responder(ttl)) {
-      auto timer = std::make_unique<boost::asio::steady_timer>(net_.io, delay);
-      timer->async_wait([this, reply = reply](const boost::system::error_code& ec) {
-        if (!ec) net_.deliver(reply);
-      });
-      net_.timers.push_back(std::move(timer));
-    }
-    return platform::WireClock::now();
+    sent.push_back(ttl);
+    for (auto& [delay, reply] : responder(ttl)) later(delay, reply);
   }
-
- private:
-  Network& net_;
 };
 
 struct Outcome {
@@ -121,7 +63,7 @@ struct Outcome {
 
 Outcome run(Network& net, RunConfig config, std::function<void(ParallelRun&)> poke = nullptr) {
   Outcome out;
-  platform::SourceSinkHandle handle{std::make_unique<FakeSource>(net), std::make_unique<FakeSink>(net), false};
+  auto handle = testing::handle_on(net);
   auto start = std::chrono::steady_clock::now();
   auto r = std::make_shared<ParallelRun>(
       net.io, make_packet_channel(net.io, std::make_unique<FakeStrategy>(), std::move(handle)), config,
@@ -493,7 +435,7 @@ TEST(RefusedSend, OtherSendErrorsStillFailTheRun) {
 
 // Several runs on one loop, each on its own in-memory network.
 std::shared_ptr<ParallelRun> start_run(Network& net, RunConfig config, Outcome& out) {
-  platform::SourceSinkHandle handle{std::make_unique<FakeSource>(net), std::make_unique<FakeSink>(net), false};
+  auto handle = testing::handle_on(net);
   auto r = std::make_shared<ParallelRun>(
       net.io, make_packet_channel(net.io, std::make_unique<FakeStrategy>(), std::move(handle)), config,
       [&out](const RunHop& hop) { out.streamed.push_back(hop); },

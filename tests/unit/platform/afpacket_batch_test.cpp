@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "platform/linux/afpacket_source.hpp"
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 
 namespace ddtr::platform::linux_ {
 namespace {

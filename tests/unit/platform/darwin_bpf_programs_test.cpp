@@ -13,7 +13,7 @@
 #include "daemon/probes/icmp/icmp_packet_build.hpp"
 #include "platform/darwin/bpf_programs.hpp"
 #include "platform/linux/cbpf_filters.hpp"
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 #include "shared/common/error.hpp"
 #include "tests/testutils/cbpf_interpreter.hpp"
 #include "tests/testutils/packets.hpp"

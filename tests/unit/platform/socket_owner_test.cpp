@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 #include "platform/sockaddr_endpoint.hpp"
 #include "platform/socket_owner.hpp"
 #include "platform/user_credentials.hpp"

@@ -50,10 +50,38 @@ void expect_any_address(const FilterBytes& b, std::size_t base) {
 
 Endpoint ep(const char* ip, std::uint16_t port) { return Endpoint{boost::asio::ip::make_address(ip), port}; }
 
-std::vector<FilterBytes> encoded(const PacketFilterSpec& spec) {
+// The records for `spec` as the driver with this signature (version 0x18 by default) reads them.
+std::vector<FilterBytes> encoded(const PacketFilterSpec& spec, std::uint64_t signature = kSignature) {
   std::vector<FilterBytes> out;
-  for (const auto& f : packet_filters(spec, kSignature)) out.push_back(encode(f));
+  for (const auto& f : packet_filters(spec, signature)) out.push_back(encode(f));
   return out;
+}
+
+// The TCP filter for 192.0.2.1:0x1234 (the target) -> 192.0.2.2:0xABCD (our side).
+PacketFilterSpec tcp_v4() { return {FilterType::Tcp, ep("192.0.2.1", 0x1234), ep("192.0.2.2", 0xABCD)}; }
+
+void put_u64(FilterBytes& b, std::size_t at, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+// tcp_v4()'s capture record spelled out in full, little-endian, as the driver
+// reads it: the fields both layouts share (0x18 adds `discard` @152).
+FilterBytes tcp_v4_record(std::uint64_t signature, std::size_t size) {
+  FilterBytes expected(size, 0);
+  put_u64(expected, 0, signature);
+  put_u64(expected, 8, size);
+  put_u64(expected, 16, 1);
+  put_u64(expected, 24, 2);
+  put_u64(expected, 32, 2);
+  expected[40] = 192, expected[41] = 0, expected[42] = 2, expected[43] = 2;
+  put_u64(expected, 64, 0xFFFFFFFF);
+  put_u64(expected, 72, 2);
+  expected[80] = 192, expected[81] = 0, expected[82] = 2, expected[83] = 1;
+  put_u64(expected, 104, 0xFFFFFFFF);
+  put_u64(expected, 112, 0xABCD);
+  put_u64(expected, 120, 0x1234);
+  put_u64(expected, 128, 6);
+  return expected;
 }
 
 void expect_icmp_pair(const std::vector<FilterBytes>& filters) {
@@ -172,25 +200,9 @@ TEST(WindowsFilterDefinition, NoneCapturesAndDiscardsEverythingInbound) {
 
 TEST(WindowsFilterDefinition, WholeRecordBytesForTcpV4) {
   // One record spelled out in full, little-endian, as the driver reads it.
-  auto b = encoded({FilterType::Tcp, ep("192.0.2.1", 0x1234), ep("192.0.2.2", 0xABCD)})[3];
-  FilterBytes expected(160, 0);
-  auto put = [&](std::size_t at, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) expected[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-  };
-  put(0, kSignature);
-  put(8, 0xA0);
-  put(16, 1);
-  put(24, 2);
-  put(32, 2);
-  expected[40] = 192, expected[41] = 0, expected[42] = 2, expected[43] = 2;
-  put(64, 0xFFFFFFFF);
-  put(72, 2);
-  expected[80] = 192, expected[81] = 0, expected[82] = 2, expected[83] = 1;
-  put(104, 0xFFFFFFFF);
-  put(112, 0xABCD);
-  put(120, 0x1234);
-  put(128, 6);
-  put(152, 1);
+  auto b = encoded(tcp_v4())[3];
+  auto expected = tcp_v4_record(kSignature, 0xA0);
+  put_u64(expected, 152, 1);  // the discarding twin
   EXPECT_EQ(b, expected);
 }
 
@@ -198,11 +210,7 @@ TEST(WindowsFilterDefinition, WholeRecordBytesForTcpV4) {
 
 constexpr std::uint64_t kSignatureV16 = 0x0000DDFD00000016;
 
-std::vector<FilterBytes> encoded_v16(const PacketFilterSpec& spec) {
-  std::vector<FilterBytes> out;
-  for (const auto& f : packet_filters(spec, kSignatureV16)) out.push_back(encode(f));
-  return out;
-}
+std::vector<FilterBytes> encoded_v16(const PacketFilterSpec& spec) { return encoded(spec, kSignatureV16); }
 
 TEST(WindowsDriverVersion, KnowsTheTwoLayouts) {
   auto v18 = driver_layout(0x18);
@@ -257,25 +265,8 @@ TEST(WindowsFilterDefinitionV16, TcpAndSynAckInstallTheCaptureFilterOnly) {
 }
 
 TEST(WindowsFilterDefinitionV16, WholeRecordBytesForTcpV4) {
-  auto b = encoded_v16({FilterType::Tcp, ep("192.0.2.1", 0x1234), ep("192.0.2.2", 0xABCD)})[2];
-  FilterBytes expected(152, 0);
-  auto put = [&](std::size_t at, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) expected[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-  };
-  put(0, kSignatureV16);
-  put(8, 0x98);
-  put(16, 1);
-  put(24, 2);
-  put(32, 2);
-  expected[40] = 192, expected[41] = 0, expected[42] = 2, expected[43] = 2;
-  put(64, 0xFFFFFFFF);
-  put(72, 2);
-  expected[80] = 192, expected[81] = 0, expected[82] = 2, expected[83] = 1;
-  put(104, 0xFFFFFFFF);
-  put(112, 0xABCD);
-  put(120, 0x1234);
-  put(128, 6);
-  EXPECT_EQ(b, expected);
+  auto b = encoded_v16(tcp_v4())[2];
+  EXPECT_EQ(b, tcp_v4_record(kSignatureV16, 0x98));  // no discard @152: the record ends at 152
 }
 
 TEST(WindowsFilterDefinitionV16, EncodeRefusesADiscardOrAnUnknownSize) {

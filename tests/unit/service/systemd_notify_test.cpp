@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "platform/linux/unique_fd.hpp"
+#include "platform/posix/unique_fd.hpp"
 
 namespace ddtr::service {
 namespace {
