@@ -300,10 +300,6 @@ void ParallelRun::arm_deadline_timer() {
                    [&earliest](int, Clock::time_point at) {
                      if (!earliest || at < *earliest) earliest = at;
                    });
-  // Re-armed only to fire sooner: an answer usually moves the earliest deadline
-  // later, and a timer that fires early just finds nothing due and re-arms.
-  // Each re-arm of the loop's earliest timer costs a timerfd_settime() per
-  // probe answered, which 1000 concurrent traces pay a thousand times over.
   // The window is full of probes that may be silent hops: wake when the oldest
   // of them stops holding its place (see holding()).
   if (!finished_ && !dest_ttl_ && next_ttl_ <= config_.max_ttl && !config_.send_delay && in_flight_ > 0) {
@@ -317,6 +313,10 @@ void ParallelRun::arm_deadline_timer() {
       break;
     }
   }
+  // Re-armed only to fire sooner: an answer usually moves the earliest deadline
+  // later, and a timer that fires early just finds nothing due and re-arms.
+  // Each re-arm of the loop's earliest timer costs a timerfd_settime() per
+  // probe answered, which 1000 concurrent traces pay a thousand times over.
   if (!earliest || (deadline_armed_ && *deadline_armed_ <= *earliest)) return;
   deadline_armed_ = earliest;
   deadline_timer_.expires_at(*earliest);
