@@ -12,14 +12,25 @@
 namespace ddtr::platform {
 namespace {
 
-UniqueFd connected_udp_socket(const Endpoint& target) {
-  bool v6 = target.address.is_v6();
+UniqueFd udp_socket(bool v6) {
   UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) throw_errno("failed to create UDP socket", errno);
+  return fd;
+}
+
+// Connects a UDP socket: the kernel picks the route, source address and port;
+// nothing is sent.
+void dial(int fd, const Endpoint& target) {
   SocketAddress peer = to_socket_address(target);
-  if (::connect(fd.get(), peer.get(), static_cast<socklen_t>(peer.length)) != 0) {
-    throw_errno("failed to dial UDP " + target.address.to_string(), errno);
+  if (::connect(fd, peer.get(), static_cast<socklen_t>(peer.length)) != 0) {
+    int error = errno;
+    throw_errno("failed to dial UDP " + target.address.to_string(), error);
   }
+}
+
+UniqueFd connected_udp_socket(const Endpoint& target) {
+  UniqueFd fd = udp_socket(target.address.is_v6());
+  dial(fd.get(), target);
   return fd;
 }
 
@@ -74,15 +85,12 @@ Endpoint SourceAddressFinder::local_endpoint_for(const Endpoint& target) {
     unspecified.sa_family = AF_UNSPEC;
     if (::connect(fd.get(), &unspecified, sizeof unspecified) != 0) fd.reset();
   }
-  if (!fd.valid()) {
-    fd.reset(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) throw_errno("failed to create UDP socket", errno);
-  }
-  SocketAddress peer = to_socket_address(target);
-  if (::connect(fd.get(), peer.get(), static_cast<socklen_t>(peer.length)) != 0) {
-    int error = errno;
+  if (!fd.valid()) fd = udp_socket(v6);
+  try {
+    dial(fd.get(), target);
+  } catch (const Error&) {
     fd.reset();  // a fresh one next time
-    throw_errno("failed to dial UDP " + target.address.to_string(), error);
+    throw;
   }
   return socket_name(fd.get());
 }
