@@ -9,18 +9,15 @@
 #include <gtest/gtest.h>
 #include <linux/filter.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
-#include <cstdlib>
-#include <functional>
-#include <thread>
 #include <vector>
 
 #include "platform/linux/afpacket_source.hpp"
 #include "platform/posix/unique_fd.hpp"
+#include "tests/testutils/own_netns.hpp"
 
 namespace ddtr::platform::linux_ {
 namespace {
@@ -28,22 +25,6 @@ namespace {
 constexpr std::size_t kSnap = 64;
 constexpr std::size_t kPayload = 200;
 constexpr std::size_t kUdpPayloadOffset = 20 + 8;  // IPv4 header without options, UDP header
-
-// Runs `body` on a thread of its own moved into a new network namespace with
-// its loopback up; false if that is not possible here.
-bool in_own_namespace(const std::function<void()>& body) {
-  if (::geteuid() != 0) return false;
-  bool ok = true;
-  std::thread inside([&] {
-    if (::unshare(CLONE_NEWNET) != 0 || std::system("ip link set lo up") != 0) {
-      ok = false;
-      return;
-    }
-    body();
-  });
-  inside.join();
-  return ok;
-}
 
 // A UDP receiver on 127.0.0.1 (so no port unreachable answers) and a sender.
 struct Loopback {
@@ -69,7 +50,7 @@ std::vector<sock_filter> accept_all() { return {sock_filter{BPF_RET | BPF_K, 0, 
 
 TEST(AfPacketBatch, EveryPacketOnceInOrderCutAtTheSnap) {
   bool ran = false;
-  bool ok = in_own_namespace([&] {
+  bool ok = testutils::run_in_own_netns("ip link set lo up", [&] {
     boost::asio::io_context io;
     AfPacketSource source(io);
     source.enable_batching(4, kSnap);
@@ -93,7 +74,7 @@ TEST(AfPacketBatch, EveryPacketOnceInOrderCutAtTheSnap) {
 
 TEST(AfPacketBatch, WaitCompletesAtOnceWhileTheBatchHoldsPackets) {
   bool ran = false;
-  bool ok = in_own_namespace([&] {
+  bool ok = testutils::run_in_own_netns("ip link set lo up", [&] {
     boost::asio::io_context io;
     AfPacketSource source(io);
     source.enable_batching(8, kSnap);

@@ -5,13 +5,10 @@
 #include <arpa/inet.h>
 
 #ifdef __linux__
-#include <sched.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "tests/testutils/own_netns.hpp"
 #endif
 
 #include "platform/local_address.hpp"
@@ -67,34 +64,27 @@ TEST(LocalAddress, LoopbackDialAndReservations) {
 // dial's source on a later connect() of the same socket), and a target with
 // no route fails without spoiling the next lookup.
 TEST(SourceAddressFinder, PicksEachTargetsSourceAfreshAsANewSocketDoes) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root (a network namespace of its own)";
-  bool skipped = false;
   std::vector<std::string> found, fresh;
   bool unroutable_threw = false;
-  std::thread inside([&] {
-    if (::unshare(CLONE_NEWNET) != 0 ||
-        std::system("ip link set lo up && ip addr add 192.0.2.1/32 dev lo && ip addr add 198.51.100.1/32 dev lo && "
-                    "ip route add 203.0.113.0/25 dev lo src 192.0.2.1 && "
-                    "ip route add 203.0.113.128/25 dev lo src 198.51.100.1") != 0) {
-      skipped = true;
-      return;
-    }
-    SourceAddressFinder finder;
-    for (const char* target : {"203.0.113.5", "203.0.113.200", "203.0.113.6", "127.0.0.1", "203.0.113.201"}) {
-      Endpoint to{boost::asio::ip::make_address(target), 80};
-      found.push_back(finder.local_endpoint_for(to).address.to_string());
-      fresh.push_back(local_endpoint_for(to).address.to_string());
-    }
-    try {
-      finder.local_endpoint_for(Endpoint{boost::asio::ip::make_address("198.51.100.77"), 80});
-    } catch (const ddtr::Error&) {
-      unroutable_threw = true;
-    }
-    found.push_back(finder.local_endpoint_for(Endpoint{boost::asio::ip::make_address("203.0.113.7"), 80})
-                        .address.to_string());
-  });
-  inside.join();
-  if (skipped) GTEST_SKIP() << "no network namespace or no ip(8)";
+  bool ok = testutils::run_in_own_netns(
+      "ip link set lo up && ip addr add 192.0.2.1/32 dev lo && ip addr add 198.51.100.1/32 dev lo && "
+      "ip route add 203.0.113.0/25 dev lo src 192.0.2.1 && ip route add 203.0.113.128/25 dev lo src 198.51.100.1",
+      [&] {
+        SourceAddressFinder finder;
+        for (const char* target : {"203.0.113.5", "203.0.113.200", "203.0.113.6", "127.0.0.1", "203.0.113.201"}) {
+          Endpoint to{boost::asio::ip::make_address(target), 80};
+          found.push_back(finder.local_endpoint_for(to).address.to_string());
+          fresh.push_back(local_endpoint_for(to).address.to_string());
+        }
+        try {
+          finder.local_endpoint_for(Endpoint{boost::asio::ip::make_address("198.51.100.77"), 80});
+        } catch (const ddtr::Error&) {
+          unroutable_threw = true;
+        }
+        found.push_back(finder.local_endpoint_for(Endpoint{boost::asio::ip::make_address("203.0.113.7"), 80})
+                            .address.to_string());
+      });
+  if (!ok) GTEST_SKIP() << "needs root, a network namespace and ip(8)";
   EXPECT_EQ(found, (std::vector<std::string>{"192.0.2.1", "198.51.100.1", "192.0.2.1", "127.0.0.1", "198.51.100.1",
                                               "192.0.2.1"}));
   found.pop_back();
